@@ -1,10 +1,10 @@
-// `slipway build DIR [--reorder legacy|none]`: kustomize build, YAML stream on stdout.
-// Exit codes: 0 built, 1 the kustomization cannot be built (one-line reason on stderr),
-// 2 DIR unreadable or bad arguments.
+// `slipway build DIR [--reorder legacy|none]`: kustomize build, YAML stream on stdout, by
+// kustomize's own code (the engine). Exit codes: 0 built, 1 the kustomization cannot be built
+// or needs what an offline build cannot have (one-line reason on stderr), 2 DIR unreadable or
+// bad arguments.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { buildKustomization, type Reorder } from '../repo/kustomize/index.js';
 import { UsageError } from './errors.js';
 
 export function registerBuild(program: Command): void {
@@ -13,45 +13,65 @@ export function registerBuild(program: Command): void {
     .description('build a kustomization directory like `kustomize build` (offline: no remote bases, Helm charts or plugins)')
     .argument('<dir>', 'directory holding kustomization.yaml')
     .option('--reorder <order>', 'output order when the kustomization has no sortOptions: legacy or none', 'legacy')
-    .option('--load-restrictor <mode>', 'LoadRestrictionsRootOnly (default, as kustomize) or LoadRestrictionsNone (as Flux)', 'LoadRestrictionsRootOnly')
-    .option('--root <dir>', 'repository root; nothing outside it is read (default: the git repository holding DIR, else DIR)')
-    .action((dir: string, opts: { reorder: string; root?: string; loadRestrictor: string }) => {
+    .option('--load-restrictor <mode>', 'LoadRestrictionsRootOnly (default, as kustomize) or LoadRestrictionsNone (files anywhere inside --root)', 'LoadRestrictionsRootOnly')
+    .option('--root <dir>', 'nothing outside it is read (default: the git repository holding DIR, else the current directory when DIR is inside it, else DIR)')
+    .action(async (dir: string, opts: { reorder: string; root?: string; loadRestrictor: string }) => {
       if (opts.loadRestrictor !== 'LoadRestrictionsRootOnly' && opts.loadRestrictor !== 'LoadRestrictionsNone') {
         throw new UsageError(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not '${opts.loadRestrictor}'`);
       }
       if (opts.reorder !== 'legacy' && opts.reorder !== 'none') {
         throw new UsageError(`--reorder must be 'legacy' or 'none', not '${opts.reorder}'`);
       }
-      let isDir = false;
-      try {
-        isDir = fs.statSync(dir).isDirectory();
-      } catch {
-        isDir = false;
+      if (!isDirectory(dir)) throw new UsageError(`cannot read directory '${dir}'`);
+      const root = path.resolve(opts.root ?? defaultRoot(dir));
+      if (!isDirectory(root)) throw new UsageError(`cannot read --root directory '${opts.root}'`);
+      const absDir = path.resolve(dir);
+      if (!isInside(fs.realpathSync(root), fs.realpathSync(absDir))) {
+        throw new UsageError(`'${dir}' is outside the root '${root}': pass a --root that contains it`);
       }
-      if (!isDir) throw new UsageError(`cannot read directory '${dir}'`);
-      const root = opts.root ?? defaultRoot(dir);
-      const result = buildKustomization(dir, {
-        reorder: opts.reorder as Reorder,
+      const { openEngine } = await import('../engine/index.js');
+      const { describeBuildFailure } = await import('../repo/build-failure.js');
+      const engine = await openEngine([root], { workers: 1 });
+      const result = await engine.kustomizeBuild({
         root,
-        loadRestrictions: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
+        dir: absDir,
+        reorder: opts.reorder as 'legacy' | 'none',
+        loadRestrictor: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
       });
+      await engine.close();
       if (!result.ok) {
-        const where = result.error.file ? `${result.error.file}${result.error.line ? `:${result.error.line}` : ''}: ` : '';
-        process.stderr.write(`slipway: build failed: ${where}${result.error.message.replace(/\s*\n\s*/g, ' ')}\n`);
-        process.exitCode = 1;
+        const failure = describeBuildFailure(result.error, { root, restrictor: opts.loadRestrictor });
+        process.stderr.write(`slipway: ${failure.offline ? 'not verified' : 'build failed'}: ${failure.message.replace(/\s*\n\s*/g, ' ')}\n`);
+        process.exitCode = failure.internal ? 2 : 1;
         return;
       }
-      process.stdout.write(result.yaml);
+      process.stdout.write(result.yaml ?? '');
     });
 }
 
-/** The enclosing git work tree (bases usually live beside the overlay), else DIR itself. */
-function defaultRoot(dir: string): string {
-  let cur = path.resolve(dir);
-  for (;;) {
-    if (fs.existsSync(path.join(cur, '.git'))) return cur;
-    const parent = path.dirname(cur);
-    if (parent === cur) return path.resolve(dir);
-    cur = parent;
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
   }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The git work tree holding DIR (bases usually live beside the overlay), else the current
+ * directory when DIR is inside it, else DIR itself.
+ */
+function defaultRoot(dir: string): string {
+  const abs = path.resolve(dir);
+  for (let cur = abs; ; cur = path.dirname(cur)) {
+    if (fs.existsSync(path.join(cur, '.git'))) return cur;
+    if (path.dirname(cur) === cur) break;
+  }
+  const cwd = process.cwd();
+  return isInside(cwd, abs) ? cwd : abs;
 }

@@ -1,0 +1,81 @@
+// What crosses the engine boundary, as the Go side (engine/*.go) reads and writes it. Paths in a
+// request are paths inside the engine's own file system (see mounts.ts); origins and inputs in a
+// result are relative to the request's root.
+
+export type LoadRestrictor = 'rootOnly' | 'none';
+export type Reorder = 'legacy' | 'none';
+
+export interface KustomizeBuildInput {
+  root: string;
+  dir: string;
+  loadRestrictor?: LoadRestrictor;
+  reorder?: Reorder;
+}
+
+export interface FluxBuildInput {
+  root: string;
+  dir: string;
+  /** The Flux Kustomization object, as applied (spec.path, targetNamespace, patches …). */
+  kustomization: Record<string, unknown>;
+  /** postBuild variables (substituteFrom merged with substitute); null: no postBuild. */
+  variables: Record<string, string> | null;
+  /** kustomize-controller's StrictPostBuildSubstitutions feature gate. */
+  strict?: boolean;
+}
+
+export type EngineRequest =
+  | { op: 'version' }
+  | { op: 'warm' }
+  | { op: 'kustomizeBuild'; input: KustomizeBuildInput }
+  | { op: 'fluxBuild'; input: FluxBuildInput };
+
+/** Where a built resource came from, relative to the root. */
+export interface EngineOrigin {
+  /** The file the resource was read from. */
+  file?: string;
+  /** The kustomization file whose generator made it, and the generator's kind. */
+  configuredIn?: string;
+  generator?: string;
+  /** Set for resources of a remote base. */
+  repo?: string;
+  ref?: string;
+}
+
+export interface EngineResource {
+  object: Record<string, unknown>;
+  origin?: EngineOrigin;
+  /** Variables used without a value or default (Flux substitutes an empty string). */
+  unresolved?: string[];
+  /** Flux's substitution failed on this resource (kustomize-controller fails the Kustomization). */
+  substituteError?: string;
+}
+
+/**
+ * build: the input cannot be built; confinement: a path outside the root was refused;
+ * panic: upstream code panicked; timeout / memory: a limit was hit; crash: the engine died.
+ */
+export type EngineFailureKind = 'build' | 'confinement' | 'panic' | 'timeout' | 'memory' | 'crash' | 'request';
+
+export interface EngineFailure {
+  kind: EngineFailureKind;
+  message: string;
+}
+
+export type BuildResult =
+  | {
+      ok: true;
+      resources: EngineResource[];
+      /** kustomize's own YAML stream (kustomizeBuild only). */
+      yaml?: string;
+      /** Files and folders the build looked at, relative to the root. */
+      inputs: string[];
+      /** The kustomization Flux generated or completed (fluxBuild only), and whether it created one. */
+      generated?: string;
+      action?: 'created' | 'unchanged';
+    }
+  | { ok: false; error: EngineFailure; inputs: string[] };
+
+export interface VersionResult {
+  ok: true;
+  modules: Record<string, string>;
+}

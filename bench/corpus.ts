@@ -17,10 +17,10 @@ let totalMs = 0;
 for (const name of repositories) {
   const dir = path.join(corpus, name);
   let best = Infinity;
-  let summary = summarizeRepository(name, loadFlux(dir)); // warm-up round, also the summary
+  let summary = summarizeRepository(name, await loadFlux(dir)); // warm-up round, also the summary
   for (let i = 0; i < rounds; i++) {
     const t = performance.now();
-    const repo = loadFlux(dir);
+    const repo = await loadFlux(dir);
     best = Math.min(best, performance.now() - t);
     summary = summarizeRepository(name, repo);
   }

@@ -14,9 +14,11 @@ import (
 	securefs "github.com/fluxcd/pkg/kustomize/filesys"
 	"github.com/fluxcd/pkg/sourceignore"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resource"
 	kustypes "sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 )
 
@@ -39,7 +41,16 @@ type FluxRequest struct {
 
 // sourceControllerIgnore is what source-controller leaves out of every artifact, so a
 // generated kustomization does not list it either.
-var sourceControllerIgnore = strings.Join([]string{sourceignore.ExcludeVCS, sourceignore.ExcludeExt, sourceignore.ExcludeCI, sourceignore.ExcludeExtra}, "\n")
+var sourceControllerIgnore = strings.ReplaceAll(strings.Join([]string{sourceignore.ExcludeVCS, sourceignore.ExcludeExt, sourceignore.ExcludeCI, sourceignore.ExcludeExtra}, ","), ",", "\n")
+
+func hasKustomizationFile(fs filesys.FileSystem, dir string) bool {
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
+		if p := filepath.Join(dir, name); fs.Exists(p) && !fs.IsDir(p) {
+			return true
+		}
+	}
+	return false
+}
 
 func fluxBuild(req FluxRequest) BuildResult {
 	root, dir := filepath.Clean(req.Root), filepath.Clean(req.Dir)
@@ -50,7 +61,14 @@ func fluxBuild(req FluxRequest) BuildResult {
 	fs := newRecordingFS(securefs.MakeFsInMemory(disk), root)
 	ks := unstructured.Unstructured{Object: req.Kustomization}
 
-	gen := fluxkustomize.NewGeneratorWithIgnore(root, strings.ReplaceAll(sourceControllerIgnore, ",", "\n"), ks)
+	// kustomize-controller's generator works on an artifact from which source-controller has
+	// already left out its default exclusions; when Flux generates the kustomization (no file in
+	// the folder), the same patterns keep those files out of it. An existing kustomization is
+	// taken as it is, as the controller does.
+	gen := fluxkustomize.NewGenerator(root, ks)
+	if !hasKustomizationFile(fs, dir) {
+		gen = fluxkustomize.NewGeneratorWithIgnore(root, sourceControllerIgnore, ks)
+	}
 	manifest, kfile, action, err := gen.GenerateManifest(dir)
 	fs.note(dir)
 	if err != nil {
@@ -72,7 +90,7 @@ func fluxBuild(req FluxRequest) BuildResult {
 	if err != nil {
 		return BuildResult{Error: buildFailure(err), Inputs: fs.inputs()}
 	}
-	res, err := encodeResources(m, origins)
+	res, err := encodeResources(m, origins, root)
 	if err != nil {
 		return BuildResult{Error: buildFailure(err), Inputs: fs.inputs()}
 	}

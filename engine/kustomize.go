@@ -76,11 +76,11 @@ func kustomizeBuild(req KustomizeRequest) BuildResult {
 	if err != nil {
 		return BuildResult{Error: buildFailure(err), Inputs: fs.inputs()}
 	}
-	out, err := m.AsYaml()
+	res, err := encodeResources(m, origins, req.Root)
 	if err != nil {
 		return BuildResult{Error: buildFailure(err), Inputs: fs.inputs()}
 	}
-	res, err := encodeResources(m, origins)
+	out, err := m.AsYaml()
 	if err != nil {
 		return BuildResult{Error: buildFailure(err), Inputs: fs.inputs()}
 	}
@@ -88,11 +88,15 @@ func kustomizeBuild(req KustomizeRequest) BuildResult {
 }
 
 // encodeResources gives each resource as JSON, the form kustomize-controller applies.
-func encodeResources(m resmap.ResMap, origins []*Origin) ([]Resource, error) {
+// A resource that cannot be encoded (a mapping with a key twice) names the file it came from.
+func encodeResources(m resmap.ResMap, origins []*Origin, root string) ([]Resource, error) {
 	out := make([]Resource, 0, m.Size())
 	for i, r := range m.Resources() {
 		j, err := r.MarshalJSON()
 		if err != nil {
+			if o := origins[i]; o != nil && o.File != "" {
+				return nil, fmt.Errorf("encoding %s from %s: %w", r.CurId(), filepath.Join(root, o.File), err)
+			}
 			return nil, fmt.Errorf("encoding %s: %w", r.CurId(), err)
 		}
 		out = append(out, Resource{Object: j, Origin: origins[i]})

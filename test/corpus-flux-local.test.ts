@@ -46,18 +46,18 @@ function sourcesOf(args: string[]): Record<string, string> {
   return out;
 }
 
-const loads = new Map<string, FluxRepository>();
-function load(sources: Record<string, string>): FluxRepository {
+const loads = new Map<string, Promise<FluxRepository>>();
+function load(sources: Record<string, string>): Promise<FluxRepository> {
   const key = JSON.stringify(sources);
   if (!loads.has(key)) loads.set(key, loadFlux(fluxLocal, { sources }));
   return loads.get(key)!;
 }
 
 /** Our rows for one flux-local invocation: "namespace/name path", sorted. */
-function ourRows(args: string[]): string[] {
+async function ourRows(args: string[]): Promise<string[]> {
   const where = norm(arg(args, '--path') ?? '.');
   const allNamespaces = args.includes('-A') || args.includes('--all-namespaces') || args.includes('--all');
-  const repo = load(sourcesOf(args));
+  const repo = await load(sourcesOf(args));
   const clusters = repo.clusters.filter((c) => c.root === where || c.root.startsWith(where + '/'));
   // with --sources, flux-local resolves only the sources named there (flux-system included)
   const named = arg(args, '--sources')?.split(',').map((s) => s.split('=')[0]);
@@ -94,8 +94,8 @@ const DIFFERENCES: Record<string, { missing: string[]; extra: string[]; why: str
 
 describe('flux-local golden outputs: get ks', () => {
   for (const c of cases('test_get_ks', 'tests/tool/__snapshots__/test_get_ks.ambr')) {
-    it(`get ks ${c.args.join(' ')}`, () => {
-      const ours = ourRows(c.args);
+    it(`get ks ${c.args.join(' ')}`, async () => {
+      const ours = await ourRows(c.args);
       const expected = expectedRows(c.expected);
       const known = DIFFERENCES[c.id];
       const missing = expected.filter((r) => !ours.includes(r));
@@ -110,8 +110,8 @@ describe('flux-local golden outputs: get cluster', () => {
   for (const c of cases('test_get_cluster', 'tests/tool/__snapshots__/test_get_cluster.ambr')) {
     const table = /^PATH\s+KUSTOMIZATIONS\s*\n(\S+)\s+(\d+)/.exec(c.expected);
     if (!table) continue; // json/yaml/image listings: their Kustomizations are covered by get ks
-    it(`get cluster ${c.args.join(' ')}`, () => {
-      assert.equal(ourRows(c.args).filter((r) => r.startsWith('flux-system/') || c.args.includes('-A')).length, Number(table[2]));
+    it(`get cluster ${c.args.join(' ')}`, async () => {
+      assert.equal((await ourRows(c.args)).filter((r) => r.startsWith('flux-system/') || c.args.includes('-A')).length, Number(table[2]));
     });
   }
 });

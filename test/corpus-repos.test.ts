@@ -16,8 +16,8 @@ describe('corpus repositories load and build', () => {
   it('finds the corpus', () => assert.ok(repositories.length >= 6, `only ${repositories.length} repositories in ${corpus}`));
 
   for (const name of repositories) {
-    it(name, () => {
-      const repo = loadFlux(path.join(corpus, name));
+    it(name, async () => {
+      const repo = await loadFlux(path.join(corpus, name));
       const summary = summarizeRepository(name, repo);
       console.log(summary.line);
       // a repository made only of templates has no entry point, and says why

@@ -10,8 +10,8 @@ import { repoRoot } from './helpers.js';
 
 const example = path.resolve(repoRoot, '..', 'shared', 'corpus', 'fluxcd__flux2-kustomize-helm-example');
 
-describe('flux graph of fluxcd/flux2-kustomize-helm-example', () => {
-  const repo = loadFlux(example);
+describe('flux graph of fluxcd/flux2-kustomize-helm-example', async () => {
+  const repo = await loadFlux(example);
   const json = graphJson(repo);
 
   it('finds both bootstrap clusters', () => {

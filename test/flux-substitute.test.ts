@@ -1,80 +1,92 @@
-// Flux postBuild substitution semantics (fluxcd/pkg/envsubst as used by kustomize-controller),
-// on strings and on built resources.
+// Flux postBuild substitution as kustomize-controller does it, through the engine (Flux's own
+// fluxcd/pkg/kustomize + envsubst): what is substituted, re-typed, skipped, reported unresolved,
+// and refused — with each resource's source file and line.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { substitute, type VarLookup } from '../src/repo/flux/substitute.js';
-import { applySubstitution } from '../src/repo/flux/post-build.js';
-import type { AppliedResource, VarValue } from '../src/repo/flux/model.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openEngine, type Engine } from '../src/engine/index.js';
+import { EngineDirectoryBuilder, type BuildOutcome } from '../src/repo/flux/index.js';
 
-const vars = (o: Record<string, string>, unknown: string[] = []): VarLookup => (name) =>
-  name in o ? { known: true, value: o[name] } : unknown.includes(name) ? { known: false, why: 'SOPS' } : undefined;
-
-describe('Flux variable substitution', () => {
-  it('substitutes only the braced form; bare $VAR stays for scripts', () => {
-    const r = substitute('host=${DOMAIN} home=$HOME cost=$5', vars({ DOMAIN: 'example.org', HOME: '/x' }));
-    assert.equal(r.text, 'host=example.org home=$HOME cost=$5');
-    assert.deepEqual(r.unresolved, []);
-  });
-
-  it('$$ escapes: $${VAR} is the literal ${VAR}', () => {
-    assert.equal(substitute('a $${DOMAIN} b $$HOME', vars({ DOMAIN: 'x' })).text, 'a ${DOMAIN} b $HOME');
-  });
-
-  it('defaults apply when unset or empty, and nest', () => {
-    const l = vars({ EMPTY: '', SET: 'v', B: 'inner' });
-    assert.equal(substitute('${MISSING:=d1}|${MISSING:-d2}|${MISSING=d3}|${MISSING-d4}', l).text, 'd1|d2|d3|d4');
-    assert.equal(substitute('${EMPTY:=fallback}', l).text, 'fallback');
-    assert.equal(substitute('${SET:=fallback}', l).text, 'v');
-    assert.equal(substitute('${A:=${B}}', l).text, 'inner');
-    assert.deepEqual(substitute('${MISSING:=d}', l).unresolved, [], 'a default is not unresolved');
-  });
-
-  it('records unresolved variables and inserts "" as Flux does in non-strict mode', () => {
-    const r = substitute('x-${NOPE}-y', vars({}));
-    assert.equal(r.text, 'x--y');
-    assert.deepEqual(r.unresolved, ['NOPE']);
-  });
-
-  it('marks values that exist but are unknown offline with a placeholder', () => {
-    const r = substitute('${SECRET_DOMAIN}', vars({}, ['SECRET_DOMAIN']));
-    assert.equal(r.text, '..UNKNOWN_SECRET_DOMAIN..');
-    assert.deepEqual(r.unknown, ['SECRET_DOMAIN']);
-    assert.deepEqual(r.unresolved, []);
-  });
-
-  it('supports bash string operations', () => {
-    const l = vars({ APP: 'home-assistant', V: 'v1.2.3' });
-    assert.equal(substitute('${APP^}|${APP^^}|${#APP}', l).text, 'Home-assistant|HOME-ASSISTANT|14');
-    assert.equal(substitute('${V#v}|${APP%-*}|${APP/-/_}|${APP:0:4}', l).text, '1.2.3|home|home_assistant|home');
-  });
-
-  it('reports malformed expressions instead of guessing', () => {
-    const r = substitute('${{ github.token }}', vars({}));
-    assert.equal(r.errors.length, 1);
-    assert.equal(r.text, '${{ github.token }}');
-  });
+const ks = (spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: 'app', namespace: 'flux-system' },
+  spec: { path: './app', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, ...spec },
 });
 
-describe('substitution in built resources', () => {
-  const resource = (object: any): AppliedResource => ({ id: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name }, object, origin: { file: 'app/deploy.yaml', line: 3 } });
-  const known = (o: Record<string, string>) => new Map<string, VarValue>(Object.entries(o).map(([k, v]) => [k, { known: true, value: v }]));
+describe('Flux variable substitution (engine)', () => {
+  let root: string;
+  let engine: Engine;
+  let builder: EngineDirectoryBuilder;
 
-  it('re-types a value that was one expression, as Flux re-parses the YAML', () => {
-    const r = resource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: '${APP}' }, spec: { replicas: '${REPLICAS}', paused: '${PAUSED:=false}', note: 'n=${REPLICAS}' } });
-    applySubstitution([r], known({ APP: 'web', REPLICAS: '3' }), undefined);
-    assert.deepEqual(r.object, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 3, paused: false, note: 'n=3' } });
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-subst-'));
+    engine = await openEngine([root], { workers: 1 });
+    builder = new EngineDirectoryBuilder(root, engine);
+  });
+  after(async () => {
+    await engine.close();
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('skips resources annotated kustomize.toolkit.fluxcd.io/substitute: disabled', () => {
-    const r = resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dash', annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } }, data: { json: '${DS_PROMETHEUS}' } });
-    const out = applySubstitution([r], known({}), undefined);
-    assert.equal((r.object.data as any).json, '${DS_PROMETHEUS}');
-    assert.deepEqual(out.report.unresolved, []);
+  /** Builds one folder holding `yaml` (no kustomization.yaml: Flux generates one). */
+  async function build(name: string, yaml: string, variables: Record<string, string> | null): Promise<Extract<BuildOutcome, { ok: true }>> {
+    fs.mkdirSync(path.join(root, name), { recursive: true });
+    fs.writeFileSync(path.join(root, name, 'resources.yaml'), yaml);
+    const out = await builder.fluxBuild({ dir: name, kustomization: ks({ path: `./${name}` }), variables });
+    assert.ok(out.ok, out.ok ? '' : out.message);
+    return out as Extract<BuildOutcome, { ok: true }>;
+  }
+  const data = (out: Extract<BuildOutcome, { ok: true }>, i = 0) => out.resources[i].object.data as Record<string, unknown>;
+
+  it('substitutes only the braced form; bare $VAR stays for scripts; $$ escapes', async () => {
+    const out = await build('braced', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: host=${DOMAIN} home=$HOME cost=$5\n  b: a $${DOMAIN} b\n', { DOMAIN: 'example.org', HOME: '/x' });
+    assert.equal(data(out).a, 'host=example.org home=$HOME cost=$5');
+    assert.equal(data(out).b, 'a ${DOMAIN} b');
+    assert.deepEqual(out.resources[0].unresolved ?? [], []);
+    assert.equal(out.generated, true, 'the folder has no kustomization.yaml: Flux generates one');
   });
 
-  it('reports unresolved variables with the resource and its source line', () => {
-    const r = resource({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '${MISSING}' } });
-    const out = applySubstitution([r], known({}), undefined);
-    assert.deepEqual(out.report.unresolved, [{ variable: 'MISSING', resource: r.id, file: 'app/deploy.yaml', line: 3 }]);
+  it('applies defaults when unset, and reports variables without value or default', async () => {
+    const out = await build('defaults', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${MISSING:=d1}|${MISSING:-d2}|${SET:=fallback}\n  b: x-${NOPE}-y\n', { SET: 'v' });
+    assert.equal(data(out).a, 'd1|d2|v');
+    assert.equal(data(out).b, 'x--y', 'Flux inserts "" in non-strict mode');
+    assert.deepEqual(out.resources[0].unresolved, ['NOPE']);
+    assert.deepEqual(out.resources[0].origin, { file: 'defaults/resources.yaml', line: 1 });
+  });
+
+  it('supports bash string operations', async () => {
+    const out = await build('bash', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${APP^}|${APP^^}|${#APP}\n  b: ${V#v}|${APP%-*}|${APP/-/_}|${APP:0:4}\n', { APP: 'home-assistant', V: 'v1.2.3' });
+    assert.equal(data(out).a, 'Home-assistant|HOME-ASSISTANT|14');
+    assert.equal(data(out).b, '1.2.3|home|home_assistant|home');
+  });
+
+  it('re-types a value that was one expression, as Flux re-parses the YAML', async () => {
+    const out = await build('retype', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${APP}\nspec:\n  replicas: ${REPLICAS}\n  paused: ${PAUSED:=false}\n', { APP: 'web', REPLICAS: '3' });
+    const o = out.resources[0].object as { metadata: { name: string }; spec: Record<string, unknown> };
+    assert.equal(o.metadata.name, 'web');
+    assert.equal(o.spec.replicas, 3);
+    assert.equal(o.spec.paused, false);
+  });
+
+  it('skips resources annotated kustomize.toolkit.fluxcd.io/substitute: disabled', async () => {
+    const out = await build('disabled', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\n  annotations:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\ndata:\n  json: ${DS_PROMETHEUS}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  a: ${X}\n', { X: '1' });
+    assert.equal(data(out, 0).json, '${DS_PROMETHEUS}');
+    assert.deepEqual(out.resources[0].unresolved ?? [], []);
+    // Flux re-parses the substituted YAML: an unquoted value that was one expression is a number now
+    assert.equal(data(out, 1).a, 1);
+    assert.deepEqual(out.resources[1].origin, { file: 'disabled/resources.yaml', line: 10 });
+  });
+
+  it('reports what Flux refuses, per resource', async () => {
+    const out = await build('malformed', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${{ github.token }}\n', { A: 'x' });
+    assert.match(out.resources[0].substituteError ?? '', /variable substitution failed|envsubst/);
+  });
+
+  it('does nothing without postBuild', async () => {
+    const out = await build('none', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${X}\n', null);
+    assert.equal(data(out).a, '${X}');
   });
 });

@@ -240,6 +240,7 @@ function syntheticFleet(n: number): { repo: FluxRepository; check: CheckResult }
   const repo: FluxRepository = {
     root: '/synthetic',
     problems: [],
+    bootstrap: [],
     clusters: [{ name: 'large', root: 'clusters/large', entry: 'synthetic', kustomizations: ks, helmReleases: [], sources: [], ...graph, problems: [], documents: n * 4 }],
   };
   const findings = ks.filter((_, i) => i % 3 === 0).map((k, i) => ({

@@ -50,7 +50,7 @@ export async function loadAndCheck(root: string, options: CheckOptions = {}, sta
   // kustomization files are small and their syntax tree is needed for positions: parsed in place
   await preparse(root, listYamlFiles(root).files.filter((f) => !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f)));
   progress('loading repository');
-  const repo = loadFlux(root, { clusters: options.clusters, only: options.only, substitutions: config.substitutions });
+  const repo = await loadFlux(root, { clusters: options.clusters, only: options.only, substitutions: config.substitutions });
   const { findings, exemptions } = await checkLoaded(root, repo, config, options);
   const result: CheckResult = {
     clusters: repo.clusters.map((c) => ({

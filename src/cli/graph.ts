@@ -19,7 +19,7 @@ export function registerGraph(program: Command): void {
     .argument('[path]', 'repository root', '.')
     .option('--cluster <name[=path]>', 'only this discovered cluster, or NAME=PATH to name an entry folder yourself (repeatable)', collectRepeatable, [])
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
-    .action((repoPath: string, opts: { cluster: string[]; format: string }) => {
+    .action(async (repoPath: string, opts: { cluster: string[]; format: string }) => {
       if (!FORMATS.includes(opts.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${opts.format}'`);
       const root = path.resolve(repoPath);
       let st: fs.Stats;
@@ -31,7 +31,7 @@ export function registerGraph(program: Command): void {
       if (!st.isDirectory()) throw new UserError(`'${repoPath}' is not a directory; give the root of a Flux repository`);
 
       const { clusters: explicit = [], only = [] } = parseClusterOptions(opts.cluster);
-      const repo = loadFlux(root, { clusters: explicit, only });
+      const repo = await loadFlux(root, { clusters: explicit, only });
       const unknown = only.filter((n) => !repo.clusters.some((c) => c.name === n));
       if (unknown.length > 0 && explicit.length === 0) {
         throw new UserError(`no cluster named ${unknown.map((n) => `'${n}'`).join(', ')}; found: ${repo.clusters.map((c) => c.name).join(', ') || 'none'}`);

@@ -100,13 +100,22 @@ class WasmEngine implements Engine {
     if (!mount) throw new Error(`engine: ${request.root} is not inside a folder the engine was opened with`);
     const dir = path.resolve(root, path.relative(path.resolve(request.root), path.resolve(request.root, request.dir)));
     const input = { ...request, root: engineView(mount, root), dir: engineView(mount, dir) };
-    const text = await this.pool.run(JSON.stringify({ op, input }), describe);
+    const text = await this.pool.run(JSON.stringify({ op, input }, bigintAsNumber), describe);
     // the engine names files by their mount point; the user knows them by their real path
     const result = JSON.parse(text.split(mount.at).join(JSON.stringify(mount.root).slice(1, -1))) as BuildResult;
     result.inputs ??= [];
-    if (result.ok) result.resources ??= [];
+    if (result.ok) {
+      result.resources ??= [];
+      if (op === 'kustomizeBuild') result.yaml ??= '';
+    }
     return result;
   }
+}
+
+/** YAML integers beyond 2^53 are read as bigint; JSON has only numbers (and strings for the rest). */
+function bigintAsNumber(_key: string, v: unknown): unknown {
+  if (typeof v !== 'bigint') return v;
+  return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
 }
 
 /** `p` as the engine sees it ('/'-separated below the mount point). */

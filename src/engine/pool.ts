@@ -72,7 +72,7 @@ export class EnginePool {
 
   private spawn(): Slot {
     const setup: WorkerSetup = { module: this.options.module, mounts: this.options.mounts };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, stdout: false, stderr: false });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, stdout: false, stderr: false, execArgv: [] });
     worker.unref();
     let markReady!: () => void;
     const slot: Slot = { worker, ready: new Promise((r) => (markReady = r)) };

@@ -17,7 +17,7 @@ const KEEP = 16;
 /** Changes whenever the build engine is rebuilt, so stale results are never reused. */
 function engineStamp(): string {
   const parts: string[] = [String(FORMAT)];
-  for (const rel of ['../repo/kustomize/build.js', '../repo/flux/generate.js', './builder.js']) {
+  for (const rel of ['../../engine/slipway-engine.wasm', '../repo/flux/engine-builder.js', './builder.js']) {
     try {
       const st = fs.statSync(fileURLToPath(new URL(rel, import.meta.url)));
       parts.push(`${rel}:${st.size}:${st.mtimeMs}`);

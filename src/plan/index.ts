@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadFluxRepository, type ClusterSpec, type FluxRepository } from '../repo/flux/index.js';
+import { openEngine } from '../engine/index.js';
+import { EngineDirectoryBuilder, loadFluxRepository, type ClusterSpec, type FluxRepository } from '../repo/flux/index.js';
 import { emptyConfig, loadCheckConfig, type SlipwayConfig } from '../check/config.js';
 import { RULE_IDS } from '../check/rules/index.js';
 import type { Finding } from '../check/finding.js';
@@ -102,13 +103,22 @@ export async function planDiff(target: string, options: DiffOptions = {}): Promi
     // The older revision first: with a cached base every build of it is reused; then the newer
     // revision builds only what its changed paths touch and reuses the rest.
     progress(`loading ${from.ref}`);
-    const fromBuilder = new RecordingBuilder(fromRoot, cached ? { from: RecordingBuilder.fromRecords(fromRoot, cached), changed: new ChangedPaths() } : undefined);
-    const fromRepo = loadFluxRepository(fromRoot, fromBuilder, { clusters, only: options.only, substitutions: fromConfig.substitutions });
-    lap('loadFrom');
-    progress(`loading ${to.ref} (changed Kustomizations only)`);
-    const toBuilder = new RecordingBuilder(toRoot, { from: fromBuilder, changed });
-    const toRepo = loadFluxRepository(toRoot, toBuilder, { clusters, only: options.only, substitutions: toConfig.substitutions });
-    lap('loadTo');
+    const engine = await openEngine([fromRoot, toRoot]);
+    let fromRepo: FluxRepository;
+    let toRepo: FluxRepository;
+    let fromBuilder: RecordingBuilder;
+    let toBuilder: RecordingBuilder;
+    try {
+      fromBuilder = new RecordingBuilder(new EngineDirectoryBuilder(fromRoot, engine), cached ? { from: RecordingBuilder.fromRecords(cached), changed: new ChangedPaths() } : undefined);
+      fromRepo = await loadFluxRepository(fromRoot, fromBuilder, { clusters, only: options.only, substitutions: fromConfig.substitutions });
+      lap('loadFrom');
+      progress(`loading ${to.ref} (changed Kustomizations only)`);
+      toBuilder = new RecordingBuilder(new EngineDirectoryBuilder(toRoot, engine), { from: fromBuilder, changed });
+      toRepo = await loadFluxRepository(toRoot, toBuilder, { clusters, only: options.only, substitutions: toConfig.substitutions });
+      lap('loadTo');
+    } finally {
+      await engine.close();
+    }
     if (cacheDir && fromBuilder.stats.built.length > 0) writeBuildCache(cacheDir, from.commit, prefix, fromBuilder.exportRecords());
     if (cacheDir && to.commit && toBuilder.stats.built.length > 0) writeBuildCache(cacheDir, to.commit, prefix, toBuilder.exportRecords());
     lap('cache');

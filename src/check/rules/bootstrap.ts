@@ -18,7 +18,6 @@ import { parseAllDocuments } from 'yaml';
 import { crdsInstalled, lookupChart } from '../../knowledge/charts.js';
 import { providedBy, type Fact } from '../../k8s/facts.js';
 import type { K8sObject } from '../../k8s/object.js';
-import { KustomizeDirectoryBuilder } from '../../repo/flux/kustomize-builder.js';
 import { listYamlFiles } from '../../repo/flux/scan.js';
 import { readYamlFile, resolveInsideRoot } from '../../repo/yaml/index.js';
 import type { FluxRepository } from '../../repo/flux/index.js';
@@ -85,7 +84,7 @@ export function bootstrapFacts(root: string, repo: FluxRepository, charts: Chart
   // Talos machine configs live under a talos/ folder or in talconfig files; reading every YAML file
   // of a large repository just to look for them would double the check's I/O
   for (const file of files.files.filter((f) => /(^|\/)(talos|talconfig)[^/]*(\/|$)|talconfig/i.test(f))) readTalos(root, file, out, add);
-  readBootstrapKustomizations(root, files.files, add);
+  readBootstrapKustomizations(repo, add);
   cache.set(repo, out);
   return out;
 }
@@ -221,20 +220,11 @@ function readTalos(root: string, file: string, out: BootstrapFacts, add: (f: Fac
   }
 }
 
-/** Top-most kustomization folders below a `bootstrap` folder, built and read for what they create. */
-function readBootstrapKustomizations(root: string, files: string[], add: (f: Fact, where: string, o?: K8sObject) => void): void {
-  const dirs = files
-    .filter((f) => /(^|\/)bootstrap\//.test(f) && /(^|\/)kustomization\.ya?ml$/.test(f))
-    .map((f) => path.posix.dirname(f))
-    .sort();
-  const top = dirs.filter((d) => !dirs.some((o) => o !== d && d.startsWith(`${o}/`)));
-  if (!top.length) return;
-  const builder = new KustomizeDirectoryBuilder(root);
-  for (const dir of top) {
-    const built = builder.build(dir);
-    if (!built.ok) continue;
-    for (const r of built.resources) {
-      const o = r.object as unknown as K8sObject;
+/** What the folders applied before Flux (built by the loader) create. */
+function readBootstrapKustomizations(repo: FluxRepository, add: (f: Fact, where: string, o?: K8sObject) => void): void {
+  for (const { dir, objects } of repo.bootstrap ?? []) {
+    for (const object of objects) {
+      const o = object as unknown as K8sObject;
       if (typeof o?.kind !== 'string' || !o.metadata) continue;
       for (const f of providedBy(o)) add(f, `${dir} (bootstrap, applied before Flux)`, o);
     }

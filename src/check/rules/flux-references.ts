@@ -39,7 +39,7 @@ function bootstrapSubstituteFrom(ctx: CheckContext, boot: BootstrapFacts, ks: Fl
 }
 
 /** Loader problems of some codes, one finding each (deduplicated across clusters). */
-function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][]): RuleFinding[] {
+function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][], skip: (p: FluxProblem) => boolean = () => false): RuleFinding[] {
   const out: RuleFinding[] = [];
   const seen = new Set<string>();
   const boot = bootstrapFacts(ctx.root, ctx.repo, ctx.charts);
@@ -47,7 +47,7 @@ function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][]): RuleFind
     const byKey = new Map(c.kustomizations.map((k) => [k.key, k]));
     const problems = [...c.problems, ...c.kustomizations.flatMap((k) => k.problems), ...c.helmReleases.flatMap((h) => h.problems)];
     for (const p of problems) {
-      if (!codes.includes(p.code)) continue;
+      if (!codes.includes(p.code) || skip(p)) continue;
       if (p.code === 'substitution-source-missing' && p.kustomization) {
         // the named object is created by the bootstrap (e.g. a Secret applied before Flux)
         const ks = byKey.get(p.kustomization);
@@ -57,7 +57,9 @@ function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][]): RuleFind
       const key = `${p.file}:${p.line}:${p.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ message: p.message, file: p.file, line: p.line, cluster: c.name, ...(p.offline ? { severity: 'info' as const } : {}) });
+      // what an offline check cannot reach (a remote base, a chart, a remote source) is not
+      // verified: a warning, so that it stays visible without failing the check
+      out.push({ message: p.offline ? `not verified: ${p.message}` : p.message, file: p.file, line: p.line, cluster: c.name, ...(p.offline ? { severity: 'warning' as const } : {}) });
     }
   }
   return out;
@@ -141,15 +143,15 @@ export const kustomizeBuild: Rule = {
   doc: {
     summary: 'a kustomization that cannot be built (missing file, bad patch, conflict …)',
     why: 'kustomize-controller runs the same build; when it fails, nothing in that Kustomization is applied.',
-    fix: 'run `slipway build <dir>` to see the error, then fix the file it names. Remote bases and Helm charts cannot be built offline and are reported as info.',
+    fix: 'run `slipway build <dir>` to see the error, then fix the file it names. Remote bases and Helm charts cannot be built offline: they are reported as warnings (not verified).',
   },
   run(ctx) {
     // a file that is not valid YAML breaks every build that reads it: yaml/parse or
     // yaml/duplicate-key already names the cause, at its line
     const broken = new Set(yamlErrors(ctx).map((e) => e.file).filter((f): f is string => !!f));
     const mentions = (text: string) => [...broken].some((f) => text.includes(`/${f} `) || text.includes(`/${f}:`) || text.includes(`/${f})`) || text.endsWith(`/${f}`));
-    return fromProblems(ctx, ['build-failed', 'build-offline', 'source-remote'])
-      .filter((f) => !(f.severity !== 'info' && ((f.file && broken.has(f.file)) || mentions(f.message))))
+    return fromProblems(ctx, ['build-failed', 'build-offline', 'source-remote'], (p) => !p.offline && !!p.cause && broken.has(p.cause))
+      .filter((f) => !(f.severity !== 'warning' && ((f.file && broken.has(f.file)) || mentions(f.message))))
       .map((f) => (f.file && f.line === undefined ? { ...f, line: entryLine(ctx, f.file, f.message) } : f));
   },
 };

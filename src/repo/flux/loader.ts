@@ -3,20 +3,21 @@
 // kustomization and spec overlays), apply post-build steps, and collect the Kustomizations it
 // applies in turn. Kustomizations wait until their source and substituteFrom objects have been
 // applied by another Kustomization (as Flux would retry them), then are processed anyway so that
-// what is missing becomes a problem instead of an endless wait. Nothing is thrown for bad input.
+// what is missing becomes a problem instead of an endless wait. The Kustomizations ready at one
+// time are built together (the engine builds on all cores), then taken in order, as one by one.
+// Nothing is thrown for bad input.
 import * as path from 'node:path';
 import type { YamlMap } from '../yaml/values.js';
 import { providedBy, usedBy } from '../../k8s/facts.js';
 import type { K8sObject } from '../../k8s/object.js';
-import type { AppliedResource, FluxCluster, FluxKustomization, FluxProblem, FluxRepository, FluxSource, LoadOptions, ObjectId, SourcePosition } from './model.js';
+import type { BootstrapBuild, FluxCluster, FluxKustomization, FluxProblem, FluxRepository, FluxSource, LoadOptions, ObjectId, SourcePosition } from './model.js';
 import { ClusterInventory, DEFAULT_NAMESPACE } from './inventory.js';
 import { SourceResolver, sourceKey, statInside } from './sources.js';
 import { discoverEntryPoints, syntheticRoot, syntheticSource, type EntryPoint } from './discover.js';
 import { scanRepository, type ScannedDocument } from './scan.js';
-import { fluxKustomizationFile } from './generate.js';
-import { isOfflineLimit, type DirectoryBuilder } from './builder.js';
-import { collectVariables, hasPostBuild, substitutionSourcesReady } from './variables.js';
-import { applyCommonMetadata, applySubstitution } from './post-build.js';
+import type { BuildOutcome, DirectoryBuilder, FluxBuildRequest } from './builder.js';
+import { collectVariables, hasPostBuild, substitutionSourcesReady, unknownPlaceholder, type VariableSet } from './variables.js';
+import { listYamlFiles } from './scan.js';
 import { isHelmRelease, resolveHelmRelease } from './helm.js';
 import { readOfflineConfig, substitutionsFor } from './offline-config.js';
 import { computeClusterGraph } from './waves.js';
@@ -28,7 +29,7 @@ interface PendingKustomization {
   parent?: string;
 }
 
-export function loadFluxRepository(repoRoot: string, builder: DirectoryBuilder, options: LoadOptions = {}): FluxRepository {
+export async function loadFluxRepository(repoRoot: string, builder: DirectoryBuilder, options: LoadOptions = {}): Promise<FluxRepository> {
   const root = path.resolve(repoRoot);
   const config = readOfflineConfig(root);
   const substitutions = { ...config.substitutions, ...(options.substitutions ?? {}) };
@@ -49,7 +50,7 @@ export function loadFluxRepository(repoRoot: string, builder: DirectoryBuilder, 
     if (entries.length === 0) problems.push(noEntryPointProblem(scan.templates.length, scan.yamlFiles));
   }
 
-  const loaded = entries.map((entry) => ({ entry, cluster: loadCluster(root, entry, builder, substitutionsFor(substitutions, entry.name), mappedSources) }));
+  const loaded = await Promise.all(entries.map(async (entry) => ({ entry, cluster: await loadCluster(root, entry, builder, substitutionsFor(substitutions, entry.name), mappedSources) })));
   // An entry point that another cluster's tree applies (a home-ops app folder holding its own
   // ks.yaml, say) is part of that cluster, not a cluster of its own. Checked from the least
   // trusted kind of entry point up, so that of two entries reaching each other the first stays.
@@ -71,7 +72,27 @@ export function loadFluxRepository(repoRoot: string, builder: DirectoryBuilder, 
   });
   const wanted = options.only?.length ? clusters.filter((c) => options.only!.includes(c.name)) : clusters;
   uniqueNames(wanted);
-  return { root, clusters: wanted, problems };
+  return { root, clusters: wanted, problems, bootstrap: await buildBootstrapFolders(root, builder) };
+}
+
+/**
+ * Top-most kustomization folders below a `bootstrap` folder: applied by hand or by a bootstrap
+ * tool before Flux runs, so what they create exists before any Kustomization.
+ */
+async function buildBootstrapFolders(root: string, builder: DirectoryBuilder): Promise<BootstrapBuild[]> {
+  let files: string[];
+  try {
+    files = listYamlFiles(root).files;
+  } catch {
+    return [];
+  }
+  const dirs = files
+    .filter((f) => /(^|\/)bootstrap\//.test(f) && /(^|\/)kustomization\.ya?ml$/.test(f))
+    .map((f) => path.posix.dirname(f))
+    .sort();
+  const top = dirs.filter((d) => !dirs.some((o) => o !== d && d.startsWith(`${o}/`)));
+  const built = await Promise.all(top.map(async (dir) => ({ dir, outcome: await builder.kustomizeBuild(dir) })));
+  return built.filter((b) => b.outcome.ok).map((b) => ({ dir: b.dir, objects: b.outcome.ok ? b.outcome.resources.map((r) => r.object) : [] }));
 }
 
 function noEntryPointProblem(templates: number, yamlFiles: number): FluxProblem {
@@ -112,13 +133,14 @@ function uniqueNames(clusters: FluxCluster[]): void {
   for (const c of clusters) if ((count.get(c.name) ?? 0) > 1) c.name = c.root || c.name;
 }
 
-function loadCluster(repoRoot: string, entry: EntryPoint, builder: DirectoryBuilder, fixtures: Record<string, string>, mappedSources: Record<string, string>): FluxCluster {
+async function loadCluster(repoRoot: string, entry: EntryPoint, builder: DirectoryBuilder, fixtures: Record<string, string>, mappedSources: Record<string, string>): Promise<FluxCluster> {
   const inventory = new ClusterInventory();
   const resolver = new SourceResolver(repoRoot, inventory, mappedSources);
   const synthesized = new Map<string, FluxSource>();
   // the sync source is known before anything is built (Flux is bootstrapped with it)
   resolver.markSelf(entry.syncSource);
   synthesized.set(sourceKey(entry.syncSource), entry.syncSource);
+  const ctx: ClusterContext = { resolver, synthesized, inventory, builder, fixtures };
 
   const done = new Map<string, FluxKustomization>();
   const pending: PendingKustomization[] = [{ object: entry.root, origin: entry.rootOrigin }];
@@ -128,27 +150,34 @@ function loadCluster(repoRoot: string, entry: EntryPoint, builder: DirectoryBuil
   };
   let guard = 0;
   while (pending.length > 0 && guard++ < 10_000) {
-    let i = pending.findIndex(ready);
-    if (i < 0) i = 0;
-    const [item] = pending.splice(i, 1);
-    const { ns, name } = identity(item.object);
-    const key = `${ns}/${name}`;
-    const earlier = done.get(key);
-    if (earlier) {
-      const sameDefinition = earlier.origin && item.origin && earlier.origin.file === item.origin.file;
-      if (!sameDefinition && earlier.parent !== undefined) {
-        earlier.problems.push({
-          code: 'duplicate-kustomization',
-          message: `Kustomization ${key} is applied twice: by ${earlier.parent} (${earlier.origin?.file}) and by ${item.parent} (${item.origin?.file}); the later one overwrites the other in the cluster`,
-          file: item.origin?.file, line: item.origin?.line, kustomization: key,
-        });
+    let batch = pending.filter(ready);
+    if (batch.length === 0) batch = [pending[0]];
+    for (const item of batch) pending.splice(pending.indexOf(item), 1);
+    const started: Array<{ ks: FluxKustomization; build?: Promise<Prepared> }> = [];
+    for (const item of batch) {
+      const { ns, name } = identity(item.object);
+      const key = `${ns}/${name}`;
+      const earlier = done.get(key);
+      if (earlier) {
+        const sameDefinition = earlier.origin && item.origin && earlier.origin.file === item.origin.file;
+        if (!sameDefinition && earlier.parent !== undefined) {
+          earlier.problems.push({
+            code: 'duplicate-kustomization',
+            message: `Kustomization ${key} is applied twice: by ${earlier.parent} (${earlier.origin?.file}) and by ${item.parent} (${item.origin?.file}); the later one overwrites the other in the cluster`,
+            file: item.origin?.file, line: item.origin?.line, kustomization: key,
+          });
+        }
+        continue;
       }
-      continue;
+      const { ks, request, vars } = prepareKustomization(item, ctx);
+      done.set(key, ks);
+      started.push({ ks, build: request && builder.fluxBuild(request).then((outcome) => ({ outcome, vars })) });
     }
-    const ks = processKustomization(repoRoot, item, { resolver, synthesized, inventory, builder, fixtures });
-    done.set(key, ks);
-    for (const r of ks.resources) {
-      if (isFluxKustomization(r.object)) pending.push({ object: r.object, origin: r.origin, parent: key });
+    for (const { ks, build } of started) {
+      if (build) finishKustomization(ks, await build, ctx);
+      for (const r of ks.resources) {
+        if (isFluxKustomization(r.object)) pending.push({ object: r.object, origin: r.origin, parent: ks.key });
+      }
     }
   }
 
@@ -191,7 +220,13 @@ interface ClusterContext {
   fixtures: Record<string, string>;
 }
 
-function processKustomization(repoRoot: string, item: PendingKustomization, ctx: ClusterContext): FluxKustomization {
+interface Prepared {
+  outcome: BuildOutcome;
+  vars?: VariableSet;
+}
+
+/** Resolves source and path; returns the build to run, or the Kustomization as it ends without one. */
+function prepareKustomization(item: PendingKustomization, ctx: ClusterContext): { ks: FluxKustomization; request?: FluxBuildRequest; vars?: VariableSet } {
   const { ns, name, spec } = identity(item.object);
   const key = `${ns}/${name}`;
   const where = { file: item.origin?.file, line: item.origin?.line, kustomization: key };
@@ -212,48 +247,51 @@ function processKustomization(repoRoot: string, item: PendingKustomization, ctx:
   const source = ctx.resolver.lookup(sourceRef, ctx.synthesized);
   if (!source) {
     ks.problems.push({ code: 'source-missing', message: `Kustomization ${key} takes its files from ${sourceRef.kind} ${sourceRef.namespace}/${sourceRef.name}, which no Kustomization of this cluster applies`, ...where });
-    return ks;
+    return { ks };
   }
   const resolved = ctx.resolver.resolvePath(source.location, ks.specPath);
   if (resolved.remote) {
     ks.problems.push({ code: 'source-remote', message: `Kustomization ${key}: ${resolved.remote}; spec.path '${ks.specPath}' is not built`, ...where, offline: true });
-    return ks;
+    return { ks };
   }
   ks.path = resolved.dir;
   if (!resolved.exists) {
     ks.status = 'failed';
     ks.problems.push({ code: 'path-missing', message: `Kustomization ${key}: spec.path '${ks.specPath}' is not a folder of ${sourceRef.kind} ${sourceRef.namespace}/${sourceRef.name} (looked for ${resolved.dir || '.'}/ in the repository)`, ...where });
-    return ks;
+    return { ks };
   }
+  let vars: VariableSet | undefined;
+  if (hasPostBuild(spec)) {
+    vars = collectVariables(spec, { key, namespace: ns, file: where.file, line: where.line }, ctx.inventory, ctx.fixtures);
+    ks.problems.push(...vars.problems);
+  }
+  return { ks, vars, request: { dir: resolved.dir!, kustomization: item.object, variables: vars ? engineVariables(vars) : null, definedAt: item.origin } };
+}
 
-  const kfile = fluxKustomizationFile(repoRoot, resolved.dir!, spec);
-  ks.generatedKustomization = kfile.generated;
-  const outcome = ctx.builder.build(resolved.dir!, kfile.unchanged ? undefined : { file: kfile.file, text: kfile.text });
+/** The values handed to Flux's substitution; a value known to exist but not offline is a visible placeholder. */
+function engineVariables(vars: VariableSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of vars.vars) out[name] = v.known ? v.value : unknownPlaceholder(name);
+  return out;
+}
+
+/** Takes the build's result into the Kustomization and the cluster's inventory. */
+function finishKustomization(ks: FluxKustomization, { outcome, vars }: Prepared, ctx: ClusterContext): void {
+  const where = { file: ks.origin?.file, line: ks.origin?.line, kustomization: ks.key };
   if (!outcome.ok) {
     ks.status = 'failed';
-    const offline = outcome.offline || isOfflineLimit(outcome.message);
-    ks.problems.push({ code: offline ? 'build-offline' : 'build-failed', message: `Kustomization ${key}: kustomize build of ${resolved.dir || '.'} failed: ${outcome.message}`, file: outcome.file ?? where.file, line: outcome.file ? outcome.line : where.line, kustomization: key, offline });
-    return ks;
+    ks.problems.push({ code: outcome.offline ? 'build-offline' : 'build-failed', message: `Kustomization ${ks.key}: kustomize build of ${ks.path || '.'} failed: ${outcome.message}`, file: outcome.file ?? where.file, line: outcome.file ? outcome.line : where.line, kustomization: ks.key, offline: outcome.offline, cause: outcome.cause });
+    return;
   }
   ks.status = 'built';
+  ks.generatedKustomization = outcome.generated;
   ks.resources = outcome.resources.map((r) => ({ id: objectId(r.object), origin: r.origin, object: r.object }));
-
-  if (hasPostBuild(spec)) {
-    const vars = collectVariables(spec, { key, namespace: ns, file: where.file, line: where.line }, ctx.inventory, ctx.fixtures);
-    ks.problems.push(...vars.problems);
-    const post = applySubstitution(ks.resources, vars.vars, vars.openUnknown);
-    ks.substitution = post.report;
-    for (const e of post.errors) {
-      ks.problems.push({ code: 'substitution-error', message: `Kustomization ${key}: ${e.message} in ${e.resource.id.kind} ${e.resource.id.name}; Flux rejects the whole Kustomization (escape a literal as $\${…})`, file: e.resource.origin?.file, line: e.resource.origin?.line, kustomization: key });
-    }
-    for (const r of ks.resources) r.id = objectId(r.object);
-  }
-  applyCommonMetadata(ks.resources, isMap(spec.commonMetadata) ? spec.commonMetadata : undefined);
+  if (vars) ks.substitution = substitutionReport(ks, outcome, vars);
 
   const provides = new Set<string>();
   const uses = new Set<string>();
   for (const r of ks.resources) {
-    ctx.inventory.add(r.object, r.origin, key);
+    ctx.inventory.add(r.object, r.origin, ks.key);
     if (!r.id.kind || !r.id.name) continue;
     const o = r.object as unknown as K8sObject;
     providedBy(o).forEach((f) => provides.add(f));
@@ -261,7 +299,34 @@ function processKustomization(repoRoot: string, item: PendingKustomization, ctx:
   }
   ks.provides = [...provides].sort();
   ks.uses = [...uses].filter((f) => !provides.has(f)).sort();
-  return ks;
+}
+
+/**
+ * What substitution did: variables available, those used without a value (Flux inserts "";
+ * when a source may hold keys we cannot list they are unknown instead), those whose value exists
+ * only in the cluster, and Flux's refusals, which fail the whole Kustomization in the cluster.
+ */
+function substitutionReport(ks: FluxKustomization, outcome: Extract<BuildOutcome, { ok: true }>, vars: VariableSet) {
+  const available: Record<string, 'known' | 'unknown'> = {};
+  for (const [k, v] of [...vars.vars].sort(([a], [b]) => a.localeCompare(b))) available[k] = v.known ? 'known' : 'unknown';
+  const unresolved: Array<{ variable: string; resource: ObjectId; file?: string; line?: number }> = [];
+  const unknown = new Set<string>();
+  const opaque = [...vars.vars].filter(([, v]) => !v.known).map(([k]) => k);
+  outcome.resources.forEach((r, i) => {
+    const applied = ks.resources[i];
+    for (const variable of r.unresolved ?? []) {
+      if (vars.openUnknown) unknown.add(variable);
+      else unresolved.push({ variable, resource: applied.id, file: applied.origin?.file, line: applied.origin?.line });
+    }
+    if (opaque.length) {
+      const text = JSON.stringify(r.object);
+      for (const k of opaque) if (text.includes(unknownPlaceholder(k))) unknown.add(k);
+    }
+    if (r.substituteError) {
+      ks.problems.push({ code: 'substitution-error', message: `Kustomization ${ks.key}: ${r.substituteError} in ${applied.id.kind} ${applied.id.name}; Flux rejects the whole Kustomization (escape a literal as $\${…})`, file: applied.origin?.file, line: applied.origin?.line, kustomization: ks.key });
+    }
+  });
+  return { available, unresolved, unknown: [...unknown].sort() };
 }
 
 function objectId(obj: YamlMap): ObjectId {

@@ -43,6 +43,8 @@ export interface FluxProblem {
   /** The Kustomization concerned, when there is one. */
   kustomization?: KsKey;
   offline?: boolean;
+  /** For a failed build: the file the failing entry names (relative to the root). */
+  cause?: string;
 }
 
 export type FluxProblemCode =
@@ -205,6 +207,13 @@ export interface FluxRepository {
   clusters: FluxCluster[];
   /** Problems not tied to one cluster (discovery). */
   problems: FluxProblem[];
+  /** Folders applied before Flux runs (kustomizations below a bootstrap/ folder), as built. */
+  bootstrap: BootstrapBuild[];
+}
+
+export interface BootstrapBuild {
+  dir: string;
+  objects: YamlMap[];
 }
 
 export interface ClusterSpec {

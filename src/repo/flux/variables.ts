@@ -9,6 +9,11 @@ import type { FluxProblem, KsKey, VarValue } from './model.js';
 import type { ClusterInventory, InventoryEntry } from './inventory.js';
 import { isMap } from './yaml-util.js';
 
+/** The value given for a variable that exists only in encrypted or cluster-side form. */
+export function unknownPlaceholder(name: string): string {
+  return `..UNKNOWN_${name}..`;
+}
+
 export interface VariableSet {
   vars: Map<string, VarValue>;
   /** Set when a source may hold keys we cannot list: any other name is then unknown, not missing. */

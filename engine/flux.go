@@ -30,6 +30,7 @@ import (
 // repository applies), and commonMetadata is set.
 type FluxRequest struct {
 	Root          string         `json:"root"`
+	Mount         string         `json:"mount"` // where the engine's file system has Root
 	Dir           string         `json:"dir"`
 	Kustomization map[string]any `json:"kustomization"`
 	// Variables are spec.postBuild's values, substituteFrom merged with substitute by the host;
@@ -54,22 +55,28 @@ func hasKustomizationFile(fs filesys.FileSystem, dir string) bool {
 
 func fluxBuild(req FluxRequest) BuildResult {
 	root, dir := filepath.Clean(req.Root), filepath.Clean(req.Dir)
-	disk, err := confinedDisk(root)
+	host, err := confinedHost(root, req.Mount)
 	if err != nil {
 		return BuildResult{Error: buildFailure(err)}
 	}
-	fs := newRecordingFS(securefs.MakeFsInMemory(disk), root)
+	if _, err := host.resolve(dir); err != nil {
+		return BuildResult{Error: buildFailure(err)}
+	}
+	fs := newRecordingFS(securefs.MakeFsInMemory(host), root)
 	ks := unstructured.Unstructured{Object: req.Kustomization}
 
 	// kustomize-controller's generator works on an artifact from which source-controller has
 	// already left out its default exclusions; when Flux generates the kustomization (no file in
 	// the folder), the same patterns keep those files out of it. An existing kustomization is
 	// taken as it is, as the controller does.
-	gen := fluxkustomize.NewGenerator(root, ks)
+	// The generator reads the disk itself (fluxcd/pkg's secure file system), so it is given
+	// the mount; the file it names is taken back to the host's path.
+	gen := fluxkustomize.NewGenerator(host.mount, ks)
 	if !hasKustomizationFile(fs, dir) {
-		gen = fluxkustomize.NewGeneratorWithIgnore(root, sourceControllerIgnore, ks)
+		gen = fluxkustomize.NewGeneratorWithIgnore(host.mount, sourceControllerIgnore, ks)
 	}
-	manifest, kfile, action, err := gen.GenerateManifest(dir)
+	manifest, kfile, action, err := gen.GenerateManifest(host.toMount(dir))
+	kfile = host.toHost(kfile)
 	fs.note(dir)
 	if err != nil {
 		return BuildResult{Error: buildFailure(err), Inputs: fs.inputs()}

@@ -20,7 +20,9 @@ import (
 // KustomizeRequest is `kustomize build DIR` with the CLI's options. Root is the folder the
 // build may read; nothing outside it is reachable (the WASI preopen and a secure file system).
 type KustomizeRequest struct {
-	Root           string `json:"root"`
+	Root  string `json:"root"`
+	Mount string `json:"mount"` // where the engine's file system has Root
+
 	Dir            string `json:"dir"`
 	LoadRestrictor string `json:"loadRestrictor"` // "rootOnly" (default) or "none"
 	Reorder        string `json:"reorder"`        // "legacy" (default) or "none"
@@ -48,11 +50,11 @@ type BuildResult struct {
 }
 
 func kustomizeBuild(req KustomizeRequest) BuildResult {
-	disk, err := confinedDisk(req.Root)
+	host, err := confinedHost(req.Root, req.Mount)
 	if err != nil {
 		return BuildResult{Error: buildFailure(err)}
 	}
-	fs := newRecordingFS(securefs.MakeFsInMemory(disk), req.Root)
+	fs := newRecordingFS(securefs.MakeFsInMemory(host), req.Root)
 	dir := filepath.Clean(req.Dir)
 	wantsOrigins, err := requestOrigins(fs, dir)
 	if err != nil {
@@ -104,13 +106,13 @@ func encodeResources(m resmap.ResMap, origins []*Origin, root string) ([]Resourc
 	return out, nil
 }
 
-// confinedDisk is the repository root as a file system that refuses any path outside it,
-// symlinks included (fluxcd/pkg's secure file system, as kustomize-controller uses).
-func confinedDisk(root string) (filesys.FileSystem, error) {
-	if root == "" || !filepath.IsAbs(root) {
-		return nil, errors.New("engine: the root must be an absolute path")
+// confinedHost is the repository root as a file system that refuses any path outside it,
+// symlinks included (see hostFS).
+func confinedHost(root, mount string) (*hostFS, error) {
+	if root == "" || !filepath.IsAbs(root) || mount == "" || !filepath.IsAbs(mount) {
+		return nil, errors.New("engine: the root and its mount must be absolute paths")
 	}
-	return securefs.MakeFsOnDiskSecure(filepath.Clean(root))
+	return newHostFS(root, mount), nil
 }
 
 // builtinSchema is the OpenAPI schema version kyaml starts with.

@@ -314,7 +314,9 @@ export function forbiddenAccesses(trace: string, cwd: string, forbidden: string[
   return [...hits];
 }
 
-/** Processes strace saw killed by a signal (`+++ killed by SIGSEGV +++`). */
+/** Processes and threads strace saw killed by a signal, one line per signal (`+++ killed by SIGSEGV +++`). */
 export function killedBySignal(trace: string): string[] {
-  return trace.split('\n').filter((l) => /\+\+\+ killed by /.test(l)).map((l) => l.trim());
+  const bySignal = new Map<string, string[]>();
+  for (const m of trace.matchAll(/^(\d+)\s+\+\+\+ killed by (\w+)/gm)) bySignal.set(m[2], [...(bySignal.get(m[2]) ?? []), m[1]]);
+  return [...bySignal].map(([sig, pids]) => `${pids.length} process(es)/thread(s) killed by ${sig} (pid ${pids.slice(0, 4).join(', ')}${pids.length > 4 ? ', …' : ''})`);
 }

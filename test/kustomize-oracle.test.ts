@@ -110,7 +110,7 @@ test('kustomize oracle: fixture cases', { timeout: 600_000 }, async () => {
   const failed = outcomes.filter((o) => o.problem !== null && !listed.has(o.c.name));
   const nowPassing = passed.filter((o) => listed.has(o.c.name));
 
-  console.log(`kustomize cases: ${passed.length} passed, ${differences.length} version differences (listed), ${failed.length} failed`);
+  console.log(`kustomize cases: ${passed.length} passed, ${differences.length} listed differences, ${failed.length} failed`);
   const byFeature = new Map<string, { passed: number; listed: number; failed: number }>();
   for (const o of outcomes) {
     for (const f of o.c.features.length ? o.c.features : ['(none)']) {

@@ -2,14 +2,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigFileError } from '../check/config.js';
-import { runCheck } from '../check/engine.js';
-import { renderJson } from '../check/reporters/json.js';
-import { renderJunit } from '../check/reporters/junit.js';
-import { renderPretty } from '../check/reporters/pretty.js';
-import { renderSarif } from '../check/reporters/sarif.js';
-import { RULES } from '../check/rules/index.js';
-import { SchemaSourceError } from '../schema/index.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
@@ -29,6 +21,8 @@ export function registerCheck(program: Command): void {
     .option('--no-cache', 'neither read nor write the result and compiled-schema caches')
     .option('--list-rules', 'print the rules and exit')
     .action(async (target: string, opts: { format: string; kubeVersion?: string; schemas: string[]; cluster: string[]; listRules?: boolean; cache: boolean }) => {
+      // loaded here, not at the top: `slipway --help` and the other commands never load the checker
+      const { RULES } = await import('../check/rules/index.js');
       if (opts.listRules) {
         for (const r of RULES) process.stdout.write(`${r.id.padEnd(30)} ${r.severity.padEnd(8)} ${r.doc.summary}\n`);
         return;
@@ -38,6 +32,10 @@ export function registerCheck(program: Command): void {
       const root = path.resolve(target);
       if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${target}: not a directory`);
       for (const dir of opts.schemas) if (!existsSync(dir)) throw new UsageError(`--schemas ${dir}: no such directory`);
+      const [{ runCheck }, { ConfigFileError }, { SchemaSourceError }, reporters] = await Promise.all([
+        import('../check/engine.js'), import('../check/config.js'), import('../schema/index.js'), import('../check/reporters/index.js'),
+      ]);
+      const { renderJson, renderJunit, renderPretty, renderSarif } = reporters;
       const progress = progressLine(process.stderr);
       let result;
       try {

@@ -5,9 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigFileError } from '../check/config.js';
-import { SchemaSourceError } from '../schema/index.js';
-import { DiffInputError, planDiff, renderDiff, type DiffFormat } from '../plan/index.js';
+import type { DiffFormat } from '../plan/index.js';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
@@ -41,6 +39,9 @@ export function registerDiff(program: Command): void {
     .option('--limit <chars>', 'markdown: maximum size of the comment (default 60000, at most 65536)')
     .option('--timings', 'print how long each phase took on stderr')
     .action(async (target: string, opts: DiffCliOptions) => {
+      const [{ ConfigFileError }, { SchemaSourceError }, { DiffInputError, planDiff, renderDiff }] = await Promise.all([
+        import('../check/config.js'), import('../schema/index.js'), import('../plan/index.js'),
+      ]);
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${opts.format}'`);
       if (opts.kubeVersion && !/^v?1\.\d+(\.\d+)?$/.test(opts.kubeVersion)) throw new UsageError(`--kube-version "${opts.kubeVersion}" is not a Kubernetes version like 1.31`);
       const limit = opts.limit === undefined ? undefined : Number(opts.limit);

@@ -4,9 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { loadFlux } from '../repo/flux/index.js';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
-import { graphDot, graphJson, graphMermaid, graphText } from '../repo/flux/graph-view.js';
 import { UsageError, UserError } from './errors.js';
 
 const FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
@@ -20,6 +18,7 @@ export function registerGraph(program: Command): void {
     .option('--cluster <name[=path]>', 'only this discovered cluster, or NAME=PATH to name an entry folder yourself (repeatable)', collectRepeatable, [])
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .action(async (repoPath: string, opts: { cluster: string[]; format: string }) => {
+      const [{ loadFlux }, { graphDot, graphJson, graphMermaid, graphText }] = await Promise.all([import('../repo/flux/index.js'), import('../repo/flux/graph-view.js')]);
       if (!FORMATS.includes(opts.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${opts.format}'`);
       const root = path.resolve(repoPath);
       let st: fs.Stats;

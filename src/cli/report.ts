@@ -5,9 +5,6 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigFileError } from '../check/config.js';
-import { generateReport } from '../report/index.js';
-import { SchemaSourceError } from '../schema/index.js';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
@@ -23,6 +20,9 @@ export function registerReport(program: Command): void {
     .option('--schemas <dir>', 'schema folder (CRDs-catalog or kubeconform layout, or a parent of them); repeatable', collectRepeatable, [] as string[])
     .option('--cluster <name[=path]>', 'only this cluster, or an explicit entry point; repeatable', collectRepeatable, [] as string[])
     .action(async (target: string, opts: { out: string; title?: string; kubeVersion?: string; schemas: string[]; cluster: string[] }) => {
+      const [{ ConfigFileError }, { generateReport }, { SchemaSourceError }] = await Promise.all([
+        import('../check/config.js'), import('../report/index.js'), import('../schema/index.js'),
+      ]);
       if (opts.kubeVersion && !/^v?1\.\d+(\.\d+)?$/.test(opts.kubeVersion)) throw new UsageError(`--kube-version "${opts.kubeVersion}" is not a Kubernetes version like 1.31`);
       const root = path.resolve(target);
       if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${target}: not a directory`);

@@ -1,10 +1,7 @@
 // `slipway synth [--config FILE] [--out DIR]`: render the fleet into a Flux repository.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, loadFleetConfig, referenceConfig } from '../model/load.js';
-import { PlanError, synthesize, writeTree } from '../synth/index.js';
 import { UserError } from './errors.js';
-import { printSummary } from './synth-summary.js';
 
 export function registerSynth(program: Command): void {
   program
@@ -14,6 +11,9 @@ export function registerSynth(program: Command): void {
     .option('--out <dir>', 'output directory', 'out')
     .option('--summary', 'print clusters, modules, Kustomizations, files and dependency waves')
     .action(async (opts: { config?: string; out: string; summary?: boolean }) => {
+      const [{ ConfigError, loadFleetConfig, referenceConfig }, { PlanError, synthesize, writeTree }, { printSummary }] = await Promise.all([
+        import('../model/load.js'), import('../synth/index.js'), import('./synth-summary.js'),
+      ]);
       const configFile = opts.config ?? referenceConfig;
       let synthesis;
       try {

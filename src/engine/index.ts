@@ -26,8 +26,8 @@ export interface EngineOptions {
   memoryMiB?: number;
 }
 
-export type KustomizeBuildRequest = Omit<KustomizeBuildInput, 'root' | 'dir'> & { root: string; dir: string };
-export type FluxBuildRequest = Omit<FluxBuildInput, 'root' | 'dir'> & { root: string; dir: string };
+export type KustomizeBuildRequest = Omit<KustomizeBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
+export type FluxBuildRequest = Omit<FluxBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
 
 export interface Engine {
   /** `kustomize build dir` (kustomize's CLI defaults: root-only loading, legacy order). */
@@ -99,7 +99,8 @@ class WasmEngine implements Engine {
     const mount = this.mounts.find((m) => isInside(m.root, root));
     if (!mount) throw new Error(`engine: ${request.root} is not inside a folder the engine was opened with`);
     const dir = path.resolve(root, path.relative(path.resolve(request.root), path.resolve(request.root, request.dir)));
-    const input = { ...request, root: engineView(mount, root), dir: engineView(mount, dir) };
+    // the engine works in the host's paths and reaches them through the mount
+    const input = { ...request, root, dir, mount: engineView(mount, root) };
     const text = await this.pool.run(JSON.stringify({ op, input }, bigintAsNumber), describe);
     // the engine names files by their mount point; the user knows them by their real path
     const result = JSON.parse(text.split(mount.at).join(JSON.stringify(mount.root).slice(1, -1))) as BuildResult;

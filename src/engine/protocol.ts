@@ -1,12 +1,15 @@
 // What crosses the engine boundary, as the Go side (engine/*.go) reads and writes it. Paths in a
-// request are paths inside the engine's own file system (see mounts.ts); origins and inputs in a
-// result are relative to the request's root.
+// request are the host's; `mount` says where the engine's file system has the root. Origins and
+// inputs in a result are relative to the root.
 
 export type LoadRestrictor = 'rootOnly' | 'none';
 export type Reorder = 'legacy' | 'none';
 
 export interface KustomizeBuildInput {
+  /** The repository root, as a path of the host. */
   root: string;
+  /** Where the engine's file system has the root (its WASI preopen). */
+  mount: string;
   dir: string;
   loadRestrictor?: LoadRestrictor;
   reorder?: Reorder;
@@ -14,6 +17,7 @@ export interface KustomizeBuildInput {
 
 export interface FluxBuildInput {
   root: string;
+  mount: string;
   dir: string;
   /** The Flux Kustomization object, as applied (spec.path, targetNamespace, patches …). */
   kustomization: Record<string, unknown>;

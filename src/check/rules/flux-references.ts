@@ -57,9 +57,12 @@ function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][], skip: (p:
       const key = `${p.file}:${p.line}:${p.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      // what an offline check cannot reach (a remote base, a chart, a remote source) is not
-      // verified: a warning, so that it stays visible without failing the check
-      out.push({ message: p.offline ? `not verified: ${p.message}` : p.message, file: p.file, line: p.line, cluster: c.name, ...(p.offline ? { severity: 'warning' as const } : {}) });
+      // what a build needs but an offline check cannot have (a remote base, a Helm chart) is
+      // not verified: a warning, visible without failing the check; a Kustomization whose whole
+      // source is another repository is that repository's to check (info)
+      const severity = !p.offline ? undefined : p.code === 'source-remote' ? ('info' as const) : ('warning' as const);
+      const message = p.offline && p.code !== 'source-remote' ? `not verified: ${p.message}` : p.message;
+      out.push({ message, file: p.file, line: p.line, cluster: c.name, ...(severity ? { severity } : {}) });
     }
   }
   return out;
@@ -143,7 +146,7 @@ export const kustomizeBuild: Rule = {
   doc: {
     summary: 'a kustomization that cannot be built (missing file, bad patch, conflict …)',
     why: 'kustomize-controller runs the same build; when it fails, nothing in that Kustomization is applied.',
-    fix: 'run `slipway build <dir>` to see the error, then fix the file it names. Remote bases and Helm charts cannot be built offline: they are reported as warnings (not verified).',
+    fix: 'run `slipway build <dir>` to see the error, then fix the file it names. Remote bases and Helm charts cannot be built offline: they are warnings (not verified); a Kustomization whose source is another repository is an info.',
   },
   run(ctx) {
     // a file that is not valid YAML breaks every build that reads it: yaml/parse or
@@ -151,7 +154,7 @@ export const kustomizeBuild: Rule = {
     const broken = new Set(yamlErrors(ctx).map((e) => e.file).filter((f): f is string => !!f));
     const mentions = (text: string) => [...broken].some((f) => text.includes(`/${f} `) || text.includes(`/${f}:`) || text.includes(`/${f})`) || text.endsWith(`/${f}`));
     return fromProblems(ctx, ['build-failed', 'build-offline', 'source-remote'], (p) => !p.offline && !!p.cause && broken.has(p.cause))
-      .filter((f) => !(f.severity !== 'warning' && ((f.file && broken.has(f.file)) || mentions(f.message))))
+      .filter((f) => !(f.severity === undefined && ((f.file && broken.has(f.file)) || mentions(f.message))))
       .map((f) => (f.file && f.line === undefined ? { ...f, line: entryLine(ctx, f.file, f.message) } : f));
   },
 };

@@ -38,9 +38,11 @@ export class OriginLocator {
   private documentLine(file: string, object: YamlMap): number | undefined {
     const docs = this.documents(file).filter((d) => isMap(d.value));
     const kind = str(object.kind);
+    const apiVersion = str(object.apiVersion);
     const meta = metadataOf(object);
     const ofKind = docs.filter((d) => str((d.value as YamlMap).kind) === kind);
-    const pool = ofKind.length ? ofKind : docs;
+    const ofType = ofKind.filter((d) => str((d.value as YamlMap).apiVersion) === apiVersion);
+    const pool = ofType.length ? ofType : ofKind.length ? ofKind : docs;
     const nameOf = (d: YamlDocument) => (isMap((d.value as YamlMap).metadata) ? metadataOf(d.value as YamlMap).name : '');
     const exact = pool.filter((d) => nameOf(d) === meta.name);
     if (exact.length) return (exact.find((d) => metadataOf(d.value as YamlMap).namespace === meta.namespace) ?? exact[0]).line;

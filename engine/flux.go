@@ -239,24 +239,10 @@ func setCommonMetadata(ks unstructured.Unstructured, res []Resource) error {
 			return fmt.Errorf("commonMetadata: %w", err)
 		}
 		if len(labels) > 0 {
-			l := u.GetLabels()
-			if l == nil {
-				l = map[string]string{}
-			}
-			for k, v := range labels {
-				l[k] = v
-			}
-			u.SetLabels(l)
+			u.SetLabels(overlay(u.GetLabels(), labels))
 		}
 		if len(annotations) > 0 {
-			a := u.GetAnnotations()
-			if a == nil {
-				a = map[string]string{}
-			}
-			for k, v := range annotations {
-				a[k] = v
-			}
-			u.SetAnnotations(a)
+			u.SetAnnotations(overlay(u.GetAnnotations(), annotations))
 		}
 		j, err := u.MarshalJSON()
 		if err != nil {
@@ -265,4 +251,15 @@ func setCommonMetadata(ks unstructured.Unstructured, res []Resource) error {
 		res[i].Object = j
 	}
 	return nil
+}
+
+// overlay sets every entry of top in base (a new map when base is nil) and returns it.
+func overlay(base, top map[string]string) map[string]string {
+	if base == nil {
+		base = make(map[string]string, len(top))
+	}
+	for k, v := range top {
+		base[k] = v
+	}
+	return base
 }

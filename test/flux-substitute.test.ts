@@ -85,6 +85,29 @@ describe('Flux variable substitution (engine)', () => {
     assert.match(out.resources[0].substituteError ?? '', /variable substitution failed|envsubst/);
   });
 
+  it("applies the spec as Flux's generator does: targetNamespace, namePrefix, patches, images, commonMetadata", async () => {
+    fs.mkdirSync(path.join(root, 'spec'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'spec', 'app.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    team: a\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.0\n');
+    const out = await builder.fluxBuild({
+      dir: 'spec',
+      kustomization: ks({
+        path: './spec', targetNamespace: 'apps', namePrefix: 'p-',
+        patches: [{ patch: '- op: add\n  path: /spec/replicas\n  value: 2', target: { kind: 'Deployment' } }],
+        images: [{ name: 'nginx', newTag: '1.27' }],
+        commonMetadata: { labels: { team: 'platform', owner: 'x' }, annotations: { note: 'y' } },
+      }),
+      variables: null,
+    });
+    assert.ok(out.ok, out.ok ? '' : out.message);
+    const d = (out as Extract<BuildOutcome, { ok: true }>).resources[0].object as any;
+    assert.equal(d.metadata.name, 'p-web');
+    assert.equal(d.metadata.namespace, 'apps');
+    assert.equal(d.spec.replicas, 2);
+    assert.equal(d.spec.template.spec.containers[0].image, 'nginx:1.27');
+    assert.deepEqual(d.metadata.labels, { team: 'platform', owner: 'x' }, 'commonMetadata wins over the object');
+    assert.deepEqual(d.metadata.annotations, { note: 'y' });
+  });
+
   it('does nothing without postBuild', async () => {
     const out = await build('none', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${X}\n', null);
     assert.equal(data(out).a, '${X}');

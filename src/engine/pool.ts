@@ -112,7 +112,7 @@ export class EnginePool {
         this.settle(slot);
         this.retire(slot);
         void slot.worker.terminate();
-        job.resolve(failure('timeout', `the engine gave up after ${Math.round(this.options.timeoutMs / 1000)} s while ${job.describe} (SLIPWAY_ENGINE_TIMEOUT_MS raises the limit)`));
+        job.resolve(failure('timeout', `the engine gave up after ${seconds(this.options.timeoutMs)} while ${job.describe} (SLIPWAY_ENGINE_TIMEOUT_MS raises the limit)`));
         this.pump();
       }, this.options.timeoutMs);
       slot.worker.postMessage({ id, request: job.request } satisfies WorkerCall);
@@ -134,6 +134,10 @@ export class EnginePool {
     slot.worker.on('error', () => {});
     void slot.worker.terminate();
   }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function failure(kind: string, message: string): string {

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildResult, EngineRequest, FluxBuildInput, KustomizeBuildInput, VersionResult } from './protocol.js';
 import { EnginePool, defaultPoolSize } from './pool.js';
+import { defaultMemoryMiB } from './limits.js';
 import { compileEngine } from './wasm.js';
 
 export type { BuildResult, EngineFailure, EngineFailureKind, EngineOrigin, EngineResource, LoadRestrictor, Reorder } from './protocol.js';
@@ -22,7 +23,7 @@ export interface EngineOptions {
   workers?: number;
   /** Time limit of one call (default 120 s, or SLIPWAY_ENGINE_TIMEOUT_MS). */
   timeoutMs?: number;
-  /** Memory cap of each engine instance (default 3072 MiB, or SLIPWAY_ENGINE_MEMORY_MB). */
+  /** Memory cap of each engine instance (default 3072 MiB or a share of `ulimit -v`; SLIPWAY_ENGINE_MEMORY_MB). */
   memoryMiB?: number;
 }
 
@@ -54,12 +55,13 @@ export async function openEngine(roots: string[], options: EngineOptions = {}): 
     const real = fs.realpathSync(path.resolve(r));
     if (!mounts.some((m) => m.root === real)) mounts.push({ root: real, at: `/slipway-root-${String(mounts.length).padStart(3, '0')}` });
   }
-  const memoryMiB = options.memoryMiB ?? numberFromEnv('SLIPWAY_ENGINE_MEMORY_MB') ?? 3072;
+  const workers = options.workers ?? defaultPoolSize();
+  const memoryMiB = options.memoryMiB ?? numberFromEnv('SLIPWAY_ENGINE_MEMORY_MB') ?? defaultMemoryMiB(workers);
   const module = await compileEngine(memoryMiB);
   const pool = new EnginePool({
     module,
     mounts: Object.fromEntries(mounts.map((m) => [m.at, m.root])),
-    size: options.workers ?? defaultPoolSize(),
+    size: workers,
     timeoutMs: options.timeoutMs ?? numberFromEnv('SLIPWAY_ENGINE_TIMEOUT_MS') ?? 120_000,
   });
   return new WasmEngine(mounts, pool);

@@ -3,6 +3,7 @@
 // whose engine died is replaced; either way the call gets a failure result, never an exception.
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { SMALL_WORKER_LIMITS } from './limits.js';
 import type { WorkerCall, WorkerReply, WorkerSetup } from './worker.js';
 
 export interface PoolOptions {
@@ -72,7 +73,7 @@ export class EnginePool {
 
   private spawn(): Slot {
     const setup: WorkerSetup = { module: this.options.module, mounts: this.options.mounts };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, stdout: false, stderr: false, execArgv: [] });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, stdout: false, stderr: false, execArgv: [], resourceLimits: SMALL_WORKER_LIMITS });
     worker.unref();
     let markReady!: () => void;
     const slot: Slot = { worker, ready: new Promise((r) => (markReady = r)) };

@@ -58,6 +58,7 @@ for (const [name, fn] of Object.entries(wasi.wasiImport as Record<string, (...ar
 const instance = await WebAssembly.instantiate(setup.module, { wasi_snapshot_preview1: imports });
 wasi.initialize(instance);
 const engine = instance.exports as unknown as EngineExports;
+let dead = false;
 
 function call(request: string): string {
   const input = Buffer.from(request);
@@ -81,9 +82,12 @@ function fatalLine(): string {
   return lines.find((l) => /^(fatal error|runtime:|panic:)/.test(l)) ?? lines[0] ?? 'the engine stopped';
 }
 
-let dead = false;
 parentPort!.on('message', (msg: WorkerCall) => {
-  if (dead) return;
+  if (dead) {
+    const line = fatalLine();
+    parentPort!.postMessage({ id: msg.id, fatal: { kind: /out of memory|cannot allocate/i.test(line) ? 'memory' : 'crash', message: line } } satisfies WorkerReply);
+    return;
+  }
   let reply: WorkerReply;
   try {
     reply = { id: msg.id, result: call(msg.request) };
@@ -95,4 +99,11 @@ parentPort!.on('message', (msg: WorkerCall) => {
   }
   parentPort!.postMessage(reply);
 });
+// kustomize parses its built-in OpenAPI schema on first use (a second or so in WebAssembly):
+// done now, while the main thread reads the repository, not in the first build
+try {
+  call('{"op":"warm"}');
+} catch {
+  dead = true; // reported to the first call
+}
 parentPort!.postMessage({ id: 0, result: '{"ok":true,"ready":true}' } satisfies WorkerReply);

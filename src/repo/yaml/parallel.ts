@@ -14,7 +14,8 @@ export async function preparse(root: string, files: readonly string[], threads =
   files.forEach((f, i) => shares[i % threads].push(f));
   const url = new URL('./parse-worker.js', import.meta.url);
   const results = await Promise.all(shares.map((share) => new Promise<Array<{ file: string; text: string; documents: TransferredDocument[] }>>((resolve) => {
-    const worker = new Worker(url, { workerData: { root, files: share } });
+    // a small young generation and code range: each thread then reserves a few MiB, not hundreds
+    const worker = new Worker(url, { workerData: { root, files: share }, resourceLimits: { maxYoungGenerationSizeMb: 16, codeRangeSizeMb: 16 } });
     worker.once('message', resolve);
     // a failed worker only loses the head start: the main thread parses those files itself
     worker.once('error', () => resolve([]));

@@ -1,7 +1,7 @@
 // .slipway.yaml at the repository root: rule severities, auditable exemptions (every
 // exemption carries a reason and is listed in the output, used or not), chart knowledge
 // the built-in base lacks, and offline values for variables that only exist in a cluster.
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { readYamlFile } from '../repo/yaml/index.js';
@@ -45,9 +45,19 @@ export function emptyConfig(): SlipwayConfig {
   return { rules: {}, exemptions: [], charts: [], substitutions: {} };
 }
 
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Reads .slipway.yaml if present. Mistakes are exit-2 errors with file:line: a typo must not silently disable a rule. */
 export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): SlipwayConfig {
-  if (!existsSync(path.join(root, CONFIG_FILE))) return emptyConfig();
+  // lstat, not exists: a .slipway.yaml that is a link out of the root is read (and refused) below
+  if (!lexists(path.join(root, CONFIG_FILE))) return emptyConfig();
   const read = readYamlFile(root, CONFIG_FILE);
   if (read.errors.length) {
     const e = read.errors[0];

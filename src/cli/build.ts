@@ -22,13 +22,19 @@ export function registerBuild(program: Command): void {
       if (opts.reorder !== 'legacy' && opts.reorder !== 'none') {
         throw new UsageError(`--reorder must be 'legacy' or 'none', not '${opts.reorder}'`);
       }
-      if (!isDirectory(dir)) throw new UsageError(`cannot read directory '${dir}'`);
-      const root = path.resolve(opts.root ?? defaultRoot(dir));
-      if (!isDirectory(root)) throw new UsageError(`cannot read --root directory '${opts.root}'`);
       const absDir = path.resolve(dir);
-      if (!isInside(fs.realpathSync(root), fs.realpathSync(absDir))) {
-        throw new UsageError(`'${dir}' is outside the root '${root}': pass a --root that contains it`);
+      const root = path.resolve(opts.root ?? defaultRoot(absDir));
+      if (!isDirectory(root)) throw new UsageError(`cannot read --root directory '${opts.root}'`);
+      // DIR is checked against the root before it is looked at: a link out of the root is
+      // refused by its text, its target never touched
+      const { resolveInsideRoot, PathEscapeError } = await import('../repo/yaml/safe-path.js');
+      try {
+        resolveInsideRoot(root, absDir);
+      } catch (err) {
+        if (err instanceof PathEscapeError) throw new UsageError(`'${dir}' is outside the root '${root}' (${err.message.replace(/^.*\((.*)\).*$/, '$1')}): pass a --root that contains it`);
+        throw err;
       }
+      if (!isDirectory(absDir)) throw new UsageError(`cannot read directory '${dir}'`);
       const { openEngine } = await import('../engine/index.js');
       const { describeBuildFailure } = await import('../repo/build-failure.js');
       const engine = await openEngine([root], { workers: 1 });
@@ -64,14 +70,29 @@ function isInside(parent: string, child: string): boolean {
 
 /**
  * The git work tree holding DIR (bases usually live beside the overlay), else the current
- * directory when DIR is inside it, else DIR itself.
+ * directory when DIR is inside it, else DIR itself. Only the part of DIR before its first
+ * symlink is searched, so that finding the root never follows a link.
  */
-function defaultRoot(dir: string): string {
-  const abs = path.resolve(dir);
-  for (let cur = abs; ; cur = path.dirname(cur)) {
-    if (fs.existsSync(path.join(cur, '.git'))) return cur;
+function defaultRoot(absDir: string): string {
+  let prefix = path.parse(absDir).root;
+  for (const part of absDir.split(path.sep).filter(Boolean)) {
+    const next = path.join(prefix, part);
+    const st = lstat(next);
+    if (!st || st.isSymbolicLink()) break;
+    prefix = next;
+  }
+  for (let cur = prefix; ; cur = path.dirname(cur)) {
+    if (lstat(path.join(cur, '.git'))) return cur;
     if (path.dirname(cur) === cur) break;
   }
   const cwd = process.cwd();
-  return isInside(cwd, abs) ? cwd : abs;
+  return isInside(cwd, absDir) ? cwd : absDir;
+}
+
+function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
 }

@@ -152,6 +152,10 @@ func requestOrigins(fs filesys.FileSystem, dir string) (bool, error) {
 			continue
 		}
 		data, err := fs.ReadFile(p)
+		var outside *outsideRoot
+		if errors.As(err, &outside) {
+			return false, err // kustomize would only say the file is missing
+		}
 		if err != nil {
 			return false, nil // let kustomize report it
 		}

@@ -23,6 +23,9 @@ export function describeBuildFailure(error: EngineFailure, context: { root: stri
     return { message: `${error.message} (Slipway reads only inside the root ${context.root}; pass --root to widen it)`, offline: false, internal: false };
   }
   if (error.kind !== 'build') return { message: error.message, offline: false, internal: true };
+  if (/cannot be absolute/.test(error.message)) {
+    return { message: `${error.message} (kustomize takes only relative paths; Slipway reads only inside the root ${context.root}, which --root widens)`, offline: false, internal: false };
+  }
   if (/is not in or below/.test(error.message) && context.restrictor !== 'LoadRestrictionsNone') {
     return { message: `${error.message} (kustomize's LoadRestrictionsRootOnly; --load-restrictor LoadRestrictionsNone allows files anywhere inside the root ${context.root})`, offline: false, internal: false };
   }

@@ -26,7 +26,7 @@ export function locateBuildError(root: string, message: string, inputs: string[]
     const dir = path.posix.dirname(file);
     visit(doc, {
       Scalar(_key, node) {
-        if (!isScalar(node) || typeof node.value !== 'string' || !node.range || node.value.length < 2) return;
+        if (!isScalar(node) || typeof node.value !== 'string' || !node.range || node.value === '') return;
         const entry = node.value;
         const target = path.posix.normalize(path.posix.join(dir === '.' ? '' : dir, entry));
         // the entry as kustomize quotes it, or the absolute path it resolves to

@@ -1,6 +1,8 @@
 // `npm run bench`: check on a generated fleet against the floor of parsing the same files,
-// cold and warm, then the corpus load benchmark. Prints figures; asserts nothing.
-// Options: --clusters N --apps N (fleet size; default ~20,000 documents), --rounds N.
+// cold and warm, then the corpus load benchmark, then the engine benchmarks (bench/engine.ts).
+// Prints figures; asserts nothing.
+// Options: --clusters N --apps N (fleet size; default ~20,000 documents), --rounds N,
+// --engine (the engine benchmarks only).
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,11 @@ const flag = (name: string, fallback: number) => {
 };
 const size = { clusters: flag('clusters', DEFAULT_SIZE.clusters), apps: flag('apps', DEFAULT_SIZE.apps) };
 const rounds = Math.max(1, flag('rounds', 3));
+const engineBench = () => execFileSync(process.execPath, [path.join(here, 'engine.js'), String(rounds)], { stdio: 'inherit' });
+if (args.includes('--engine')) {
+  engineBench();
+  process.exit(0);
+}
 
 interface Measure { ms: number; maxRssMB: number; documents: number }
 
@@ -65,3 +72,6 @@ try {
 
 console.log('\ncorpus (load + build every Flux Kustomization):');
 execFileSync(process.execPath, [path.join(here, 'corpus.js'), String(rounds)], { stdio: 'inherit' });
+
+console.log('');
+engineBench();

@@ -99,11 +99,4 @@ parentPort!.on('message', (msg: WorkerCall) => {
   }
   parentPort!.postMessage(reply);
 });
-// kustomize parses its built-in OpenAPI schema on first use (a second or so in WebAssembly):
-// done now, while the main thread reads the repository, not in the first build
-try {
-  call('{"op":"warm"}');
-} catch {
-  dead = true; // reported to the first call
-}
 parentPort!.postMessage({ id: 0, result: '{"ok":true,"ready":true}' } satisfies WorkerReply);

@@ -205,7 +205,7 @@ interface JsBuild {
   skipped?: string;
 }
 
-/** Builds engine/ with GOOS=js GOARCH=wasm (the flags of scripts/build-engine.mjs, less c-shared) into `dir`. */
+/** Builds engine/ with GOOS=js GOARCH=wasm (scripts/engine-go.mjs's flags, less c-shared) into `dir`. */
 function buildJsVariant(dir: string): JsBuild {
   const env = { ...process.env, GOOS: 'js', GOARCH: 'wasm', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
   const goEnv = spawnSync('go', ['env', 'GOROOT', 'GOVERSION'], { env, encoding: 'utf8' });
@@ -215,7 +215,9 @@ function buildJsVariant(dir: string): JsBuild {
   if (!wasmExec) return { skipped: `${goVersion} has no wasm_exec.js under ${goroot}` };
   const wasm = path.join(dir, 'slipway-engine-js.wasm');
   const started = performance.now();
-  const r = spawnSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', wasm, '.'], { cwd: path.join(top, 'engine'), env, encoding: 'utf8' });
+  const flags = spawnSync(process.execPath, [path.join(top, 'scripts', 'engine-go.mjs'), path.join(top, 'engine')], { env, encoding: 'utf8' });
+  if (flags.error || flags.status !== 0) return { skipped: `engine build flags: ${(flags.stderr || String(flags.error)).trim().split('\n')[0]}` };
+  const r = spawnSync('go', ['build', ...(JSON.parse(flags.stdout) as string[]), '-o', wasm, '.'], { cwd: path.join(top, 'engine'), env, encoding: 'utf8' });
   if (r.error || r.status !== 0) return { skipped: `GOOS=js go build failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(0, 3).join(' | ')}` };
   return { wasm, wasmExec, goVersion, seconds: (performance.now() - started) / 1000 };
 }

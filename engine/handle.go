@@ -54,6 +54,18 @@ func handle(in []byte) (out []byte) {
 			return badRequest(err)
 		}
 		return encode(fluxBuild(in))
+	case "helmRender":
+		var in HelmRenderRequest
+		if err := json.Unmarshal(req.Input, &in); err != nil {
+			return badRequest(err)
+		}
+		return encode(helmRender(in))
+	case "selectVersion":
+		var in SelectVersionRequest
+		if err := json.Unmarshal(req.Input, &in); err != nil {
+			return badRequest(err)
+		}
+		return encode(selectVersion(in))
 	}
 	return encode(errorResult{Error: &failure{Kind: "request", Message: "unknown op " + req.Op}})
 }

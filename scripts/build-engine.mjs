@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wasmBuildFlags } from './engine-go.mjs';
 
 const NEEDED = [1, 26];
 const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +28,13 @@ if (!m || Number(m[1]) < NEEDED[0] || (Number(m[1]) === NEEDED[0] && Number(m[2]
 
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const started = Date.now();
-const build = spawnSync('go', ['build', '-buildmode=c-shared', '-trimpath', '-ldflags=-s -w', '-o', out, '.'], { cwd: path.join(top, 'engine'), env, stdio: ['ignore', 'inherit', 'inherit'] });
+let flags;
+try {
+  flags = wasmBuildFlags(path.join(top, 'engine'), env);
+} catch (e) {
+  fail(e.message);
+}
+const build = spawnSync('go', ['build', '-buildmode=c-shared', ...flags, '-o', out, '.'], { cwd: path.join(top, 'engine'), env, stdio: ['ignore', 'inherit', 'inherit'] });
 if (build.error || build.status !== 0) fail(`go build failed (exit ${build.status ?? build.error?.message}); see the messages above`);
 const size = fs.statSync(out).size;
 process.stderr.write(`build-engine: ${path.relative(top, out)} (${(size / 1024 / 1024).toFixed(1)} MiB, ${version.stdout.trim()}, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -10,12 +10,12 @@
 // nothing else exists for it) and, per call, only inside that call's root.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BuildResult, EngineRequest, FluxBuildInput, KustomizeBuildInput, VersionResult } from './protocol.js';
+import type { BuildResult, EngineRequest, FluxBuildInput, HelmRenderInput, HelmRenderResult, KustomizeBuildInput, VersionResult } from './protocol.js';
 import { EnginePool, defaultPoolSize } from './pool.js';
 import { defaultMemoryMiB } from './limits.js';
 import { compileEngine } from './wasm.js';
 
-export type { BuildResult, EngineFailure, EngineFailureKind, EngineOrigin, EngineResource, LoadRestrictor, Reorder } from './protocol.js';
+export type { BuildResult, EngineFailure, EngineFailureKind, EngineOrigin, EngineResource, HelmFailureKind, HelmRenderResult, LoadRestrictor, RenderedObject, Reorder } from './protocol.js';
 export { EngineMissingError, wasmPath } from './wasm.js';
 
 export interface EngineOptions {
@@ -30,11 +30,19 @@ export interface EngineOptions {
 export type KustomizeBuildRequest = Omit<KustomizeBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
 export type FluxBuildRequest = Omit<FluxBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
 
+/** A chart as bytes (a packaged .tgz) or as a folder inside one of the engine's roots. */
+export type ChartSource = { archive: Uint8Array } | { root: string; dir: string };
+export type HelmRenderRequest = Omit<HelmRenderInput, 'chart'> & { chart: ChartSource };
+
 export interface Engine {
   /** `kustomize build dir` (kustomize's CLI defaults: root-only loading, legacy order). */
   kustomizeBuild(request: KustomizeBuildRequest): Promise<BuildResult>;
   /** What kustomize-controller builds and substitutes for one Flux Kustomization. */
   fluxBuild(request: FluxBuildRequest): Promise<BuildResult>;
+  /** What helm-controller would install for one HelmRelease (Helm's client-side dry run). */
+  helmRender(request: HelmRenderRequest): Promise<HelmRenderResult>;
+  /** The version Helm picks from `versions` for a chart.spec.version / semver constraint. */
+  selectVersion(versions: string[], constraint: string): Promise<string | undefined>;
   /** The upstream module versions linked into the engine. */
   versions(): Promise<Record<string, string>>;
   /** Starts the workers now (their start-up then overlaps other work). */
@@ -83,6 +91,31 @@ class WasmEngine implements Engine {
     return this.build('fluxBuild', request, `building ${request.dir} for a Flux Kustomization`);
   }
 
+  async helmRender(request: HelmRenderRequest): Promise<HelmRenderResult> {
+    const describe = `rendering HelmRelease ${describeRelease(request.release)}`;
+    let chart: HelmRenderInput['chart'];
+    let mount: Mount | undefined;
+    if ('archive' in request.chart) {
+      const a = request.chart.archive;
+      chart = { archive: Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64') };
+    } else {
+      const root = realPath(request.chart.root);
+      mount = this.mounts.find((m) => isInside(m.root, root));
+      if (!mount) throw new Error(`engine: ${request.chart.root} is not inside a folder the engine was opened with`);
+      chart = { root, dir: path.resolve(root, request.chart.dir), mount: engineView(mount, root) };
+    }
+    const text = await this.pool.run(JSON.stringify({ op: 'helmRender', input: { ...request, chart } }, jsonReplacer), describe);
+    const result = JSON.parse(mount ? text.split(mount.at).join(JSON.stringify(mount.root).slice(1, -1)) : text) as HelmRenderResult;
+    if (result.ok) result.resources ??= [];
+    return result;
+  }
+
+  async selectVersion(versions: string[], constraint: string): Promise<string | undefined> {
+    const text = await this.pool.run(JSON.stringify({ op: 'selectVersion', input: { versions, constraint } } satisfies EngineRequest), `choosing a version for ${constraint || '*'}`);
+    const result = JSON.parse(text) as { ok: boolean; version?: string };
+    return result.ok ? result.version : undefined;
+  }
+
   async versions(): Promise<Record<string, string>> {
     const result = JSON.parse(await this.pool.run(JSON.stringify({ op: 'version' } satisfies EngineRequest), 'reading its version')) as VersionResult;
     return result.modules ?? {};
@@ -103,7 +136,7 @@ class WasmEngine implements Engine {
     const dir = path.resolve(root, path.relative(path.resolve(request.root), path.resolve(request.root, request.dir)));
     // the engine works in the host's paths and reaches them through the mount
     const input = { ...request, root, dir, mount: engineView(mount, root) };
-    const text = await this.pool.run(JSON.stringify({ op, input }, bigintAsNumber), describe);
+    const text = await this.pool.run(JSON.stringify({ op, input }, jsonReplacer), describe);
     // the engine names files by their mount point; the user knows them by their real path
     const result = JSON.parse(text.split(mount.at).join(JSON.stringify(mount.root).slice(1, -1))) as BuildResult;
     result.inputs ??= [];
@@ -116,9 +149,14 @@ class WasmEngine implements Engine {
 }
 
 /** YAML integers beyond 2^53 are read as bigint; JSON has only numbers (and strings for the rest). */
-function bigintAsNumber(_key: string, v: unknown): unknown {
+function jsonReplacer(_key: string, v: unknown): unknown {
   if (typeof v !== 'bigint') return v;
   return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+}
+
+function describeRelease(release: Record<string, unknown>): string {
+  const meta = (release.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  return `${String(meta.namespace ?? 'default')}/${String(meta.name ?? '?')}`;
 }
 
 /** `p` as the engine sees it ('/'-separated below the mount point). */

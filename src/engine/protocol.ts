@@ -31,7 +31,52 @@ export type EngineRequest =
   | { op: 'version' }
   | { op: 'warm' }
   | { op: 'kustomizeBuild'; input: KustomizeBuildInput }
-  | { op: 'fluxBuild'; input: FluxBuildInput };
+  | { op: 'fluxBuild'; input: FluxBuildInput }
+  | { op: 'helmRender'; input: HelmRenderInput }
+  | { op: 'selectVersion'; input: { versions: string[]; constraint: string } };
+
+/** A chart: the bytes of a packaged chart (.tgz), or a chart folder inside a root. */
+/** `archive` is base64, as Go's encoding/json reads a []byte. */
+export type ChartInput = { archive: string } | { root: string; mount: string; dir: string };
+
+export interface HelmRenderInput {
+  /** The HelmRelease object, as Flux applies it. */
+  release: Record<string, unknown>;
+  chart: ChartInput;
+  /** The ConfigMaps and Secrets that spec.valuesFrom may name (what the repository has). */
+  valuesFrom: Array<Record<string, unknown>>;
+  /** `.Capabilities.KubeVersion` ("1.33.0"); Helm's default when empty. */
+  kubeVersion?: string;
+  /** `.Capabilities.APIVersions` beyond Helm's built-in list ("group/version", "group/version/Kind"). */
+  apiVersions: string[];
+}
+
+/** One object of a rendered release: its chart template, hook events, or a crds/ file. */
+export interface RenderedObject {
+  object: Record<string, unknown>;
+  source?: string;
+  hook?: string[];
+  crd?: boolean;
+}
+
+/**
+ * release: the HelmRelease does not decode; chart: the chart cannot be loaded; values: a
+ * valuesFrom reference failed; values-schema: values break values.schema.json; chart-dependencies:
+ * a dependency is missing from charts/; render: a template failed.
+ */
+export type HelmFailureKind = 'release' | 'chart' | 'values' | 'values-schema' | 'chart-dependencies' | 'render' | 'panic' | 'timeout' | 'memory' | 'crash' | 'request';
+
+export type HelmRenderResult =
+  | {
+      ok: true;
+      releaseName: string;
+      namespace: string;
+      storageNamespace: string;
+      chart: { name: string; version: string; appVersion?: string };
+      resources: RenderedObject[];
+      notes?: string;
+    }
+  | { ok: false; error: { kind: HelmFailureKind; message: string } };
 
 /** Where a built resource came from, relative to the root. */
 export interface EngineOrigin {

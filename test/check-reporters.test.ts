@@ -29,7 +29,7 @@ function validateSarif(text: string): string[] {
 }
 
 const sample: CheckResult = {
-  clusters: [{ name: 'infra', root: 'clusters/infra', kustomizations: 2, resources: 5 }],
+  clusters: [{ name: 'infra', root: 'clusters/infra', kustomizations: 2, resources: 5, helmReleases: { total: 1, rendered: 0, notVerified: 1 } }],
   findings: [
     { rule: 'flux/dependency-missing', severity: 'error', message: 'HelmRelease <x> & "y" uses …', file: 'kubernetes/apps/a b/helmrelease.yaml', line: 3, column: 5, cluster: 'infra', resource: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'a', name: 'b' } },
     { rule: 'schema/missing', severity: 'warning', message: 'no schema', file: 'x.yaml', line: 1 },

@@ -1,4 +1,5 @@
-// Which CRDs a HelmRelease installs. Charts are not in Git, so this comes from
+// Which CRDs a HelmRelease installs: what its rendered chart holds, when it was rendered (the
+// chart version actually deployed); otherwise — chart not fetchable or offline — from
 // (1) .slipway.yaml `charts:` declarations, (2) the built-in chart knowledge base.
 // CRDs found as plain objects in the repository are facts of their own (src/k8s/facts.ts).
 // When neither knows the chart, the answer says so instead of guessing.
@@ -21,6 +22,7 @@ export class ChartCrds {
     const url = hr.chart.source?.url;
     const name = chartName(hr);
     const label = name ?? hr.chart.sourceRef.name;
+    if (hr.render?.status === 'rendered') return { crds: [...(hr.render.crds ?? [])], known: true, chart: label };
     const declared = this.declared.find((c) => c.name === name && (!c.url || !url || url.startsWith(c.url)));
     if (declared) return { crds: [...declared.crds], known: true, chart: label };
     const knowledge = lookupChart({ name: name ?? '', url: url ?? '' });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { readYamlFile } from '../repo/yaml/index.js';
 import type { Finding, Severity } from './finding.js';
+import { ChartsConfigError, parseChartsSettings, type ChartsSettings } from '../charts/index.js';
 
 export type SeverityOverride = Severity | 'off';
 
@@ -32,6 +33,8 @@ export interface SlipwayConfig {
   rules: Record<string, SeverityOverride>;
   exemptions: Exemption[];
   charts: DeclaredChart[];
+  /** `charts:` — mirrors and credentials for fetching, knowledge for charts that cannot be fetched. */
+  chartSettings: ChartsSettings;
   substitutions: Record<string, Record<string, string>>;
 }
 
@@ -42,7 +45,7 @@ const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 const MATCH_KEYS = ['cluster', 'namespace', 'kind', 'name', 'path'] as const;
 
 export function emptyConfig(): SlipwayConfig {
-  return { rules: {}, exemptions: [], charts: [], substitutions: {} };
+  return { rules: {}, exemptions: [], charts: [], chartSettings: { mirrors: [], auth: [], knowledge: [] }, substitutions: {} };
 }
 
 function lexists(p: string): boolean {
@@ -94,11 +97,13 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
     for (const key of MATCH_KEYS) if (e[key] !== undefined) exemption[key] = String(e[key]);
     config.exemptions.push(exemption);
   });
-  for (const [i, raw] of ((value.charts ?? []) as unknown[]).entries()) {
-    const c = (raw ?? {}) as Record<string, unknown>;
-    if (typeof c.name !== 'string' || !Array.isArray(c.crds)) fail(`charts[${i}]`, 'needs name and crds (a list of "group/Kind")');
-    config.charts.push({ name: c.name as string, url: c.url === undefined ? undefined : String(c.url), crds: (c.crds as unknown[]).map(String) });
+  try {
+    config.chartSettings = parseChartsSettings(value.charts, () => `${CONFIG_FILE}:${doc?.line ?? 1}`);
+  } catch (e) {
+    if (e instanceof ChartsConfigError) throw new ConfigFileError(e.message);
+    throw e;
   }
+  config.charts = config.chartSettings.knowledge.map((c) => ({ name: c.name, url: c.url, crds: [...c.crds] }));
   const subs = (value.substitutions ?? {}) as Record<string, Record<string, unknown>>;
   for (const [cluster, vars] of Object.entries(subs)) {
     config.substitutions[cluster] = Object.fromEntries(Object.entries(vars ?? {}).map(([k, v]) => [k, String(v)]));

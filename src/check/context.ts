@@ -1,6 +1,6 @@
 // What every rule sees: the loaded Flux repository, schemas, chart knowledge, the
 // target Kubernetes version, and helpers to walk the resources each cluster applies.
-import type { AppliedResource, FluxCluster, FluxKustomization, FluxRepository } from '../repo/flux/index.js';
+import type { AppliedResource, FluxCluster, FluxKustomization, FluxRepository, HelmReleaseInfo } from '../repo/flux/index.js';
 import type { SchemaRegistry } from '../schema/index.js';
 import type { ChartCrds } from './chart-crds.js';
 import type { SlipwayConfig } from './config.js';
@@ -14,6 +14,7 @@ export interface AppliedItem {
 
 export class CheckContext {
   readonly locator: SourceLocator;
+  private rendered?: Map<string, { hr: HelmReleaseInfo; template?: string }>;
 
   constructor(
     readonly root: string,
@@ -35,6 +36,22 @@ export class CheckContext {
     }
   }
 
+  /** The HelmRelease (and chart template) behind a rendered object, by the finding's file and object. */
+  renderedAt(file: string, kind: string, namespace: string | undefined, name: string): { hr: HelmReleaseInfo; template?: string } | undefined {
+    if (!this.rendered) {
+      this.rendered = new Map();
+      for (const cluster of this.repo.clusters) {
+        const releases = new Map(cluster.helmReleases.map((h) => [h.key, h]));
+        for (const resource of cluster.kustomizations.flatMap((k) => k.resources)) {
+          const hr = resource.rendered && releases.get(resource.rendered.helmRelease);
+          if (!hr || !resource.origin) continue;
+          this.rendered.set(renderedKey(resource.origin.file, resource.id.kind, resource.id.namespace, resource.id.name), { hr, template: resource.rendered!.template });
+        }
+      }
+    }
+    return this.rendered.get(renderedKey(file, kind, namespace, name));
+  }
+
   /**
    * Each source document once: a file built into two clusters (or by two Kustomizations)
    * would otherwise give the same finding twice. The first cluster by name wins.
@@ -51,3 +68,5 @@ export class CheckContext {
     }
   }
 }
+
+const renderedKey = (file: string, kind: string, namespace: string | undefined, name: string): string => `${file}|${kind}|${namespace ?? ''}|${name}`;

@@ -1,7 +1,9 @@
 // `slipway check`: load → schemas → rules → config (severities, exemptions) → result.
 // The engine prints nothing; reporters turn the result into text.
 import { performance } from 'node:perf_hooks';
-import { loadFlux, type ClusterSpec, type FluxRepository } from '../repo/flux/index.js';
+import type { ClusterSpec, FluxRepository } from '../repo/flux/index.js';
+import { loadAndRender, isOffline } from '../render/load.js';
+import { countHelmReleases } from '../render/index.js';
 import path from 'node:path';
 import { SchemaRegistry, defaultCacheDir } from '../schema/index.js';
 import { ResultCache } from './result-cache.js';
@@ -23,6 +25,10 @@ export interface CheckOptions {
   cacheDir?: string | false;
   /** Called as work advances, for a progress line on a TTY. */
   progress?: (step: string) => void;
+  /** Charts from the chart cache only (--offline). */
+  offline?: boolean;
+  /** false: HelmReleases are not rendered. */
+  render?: boolean;
 }
 
 export const DEFAULT_KUBE_VERSION = '1.31';
@@ -30,7 +36,7 @@ export const DEFAULT_KUBE_VERSION = '1.31';
 export async function runCheck(root: string, options: CheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
   const cache = options.cacheDir === false ? undefined : new ResultCache(path.join(path.dirname(options.cacheDir ?? defaultCacheDir()), 'results'));
-  const key = cache?.key(root, { kubeVersion: options.kubeVersion, schemaDirs: options.schemaDirs, clusters: options.clusters, only: options.only });
+  const key = cache?.key(root, { kubeVersion: options.kubeVersion, schemaDirs: options.schemaDirs, clusters: options.clusters, only: options.only, offline: isOffline(options.offline), render: options.render });
   const cached = key ? cache!.get(key) : undefined;
   if (cached) return { ...cached, durationMs: performance.now() - started };
   const result = await check(root, options, started);
@@ -50,7 +56,11 @@ export async function loadAndCheck(root: string, options: CheckOptions = {}, sta
   // kustomization files are small and their syntax tree is needed for positions: parsed in place
   await preparse(root, listYamlFiles(root).files.filter((f) => !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f)));
   progress('loading repository');
-  const repo = await loadFlux(root, { clusters: options.clusters, only: options.only, substitutions: config.substitutions });
+  const repo = await loadAndRender(root, { clusters: options.clusters, only: options.only, substitutions: config.substitutions }, {
+    enabled: options.render, settings: config.chartSettings, offline: options.offline,
+    kubeVersion: options.kubeVersion ?? config.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    onRenderProgress: (done, total) => progress(`rendering HelmReleases ${done}/${total}`),
+  });
   const { findings, exemptions } = await checkLoaded(root, repo, config, options);
   const result: CheckResult = {
     clusters: repo.clusters.map((c) => ({
@@ -58,6 +68,7 @@ export async function loadAndCheck(root: string, options: CheckOptions = {}, sta
       root: c.root,
       kustomizations: c.kustomizations.length,
       resources: c.kustomizations.reduce((n, k) => n + k.resources.length, 0),
+      helmReleases: countHelmReleases(c),
     })),
     findings,
     exemptions,
@@ -96,12 +107,30 @@ export async function checkLoaded(
     progress(`rule ${rule.id}`);
     for (const f of rule.run(ctx)) raw.push({ ...f, rule: rule.id, severity: f.severity ?? rule.severity });
   }
-  const { findings, used } = applyConfig(dedupe(raw), config);
+  const { findings, used } = applyConfig(dedupe(raw.map((f) => placeRendered(f, ctx))), config);
   if (repo.clusters.length === 0) {
     findings.push(...repo.problems.map((p) => ({ rule: 'kustomize/build', severity: 'info' as const, message: p.message, file: p.file, line: p.line })));
   }
   const exemptions = config.exemptions.map((e, i) => ({ rule: e.rule, reason: e.reason, match: matchOf(e), used: used[i] }));
   return { findings, exemptions };
+}
+
+/**
+ * A finding on an object a chart rendered is about the HelmRelease that asked for it: it names
+ * the release's file and its values line (where the fix goes), and the chart template.
+ */
+function placeRendered(f: Finding, ctx: CheckContext): Finding {
+  if (!f.resource || !f.file) return f;
+  const r = f.resource;
+  const rendered = ctx.renderedAt(f.file, r.kind, r.namespace, r.name);
+  if (!rendered) return f;
+  const { hr, template } = rendered;
+  const at = ctx.locator.locate(hr.origin, hr.values ? '/spec/values' : '');
+  return {
+    ...f, line: at.line ?? f.line, column: at.column,
+    message: `${f.message} (rendered by HelmRelease ${hr.key}${template ? ` from ${template}` : ''})`,
+    renderedBy: { helmRelease: hr.key, ...(template ? { template } : {}) },
+  };
 }
 
 function matchOf(e: Exemption): Record<string, string> {

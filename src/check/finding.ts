@@ -22,6 +22,8 @@ export interface Finding {
   column?: number;
   cluster?: string;
   resource?: ResourceRef;
+  /** For an object a HelmRelease rendered: the release and the chart template that made it. */
+  renderedBy?: { helmRelease: string; template?: string };
 }
 
 export interface ClusterSummary {
@@ -29,6 +31,8 @@ export interface ClusterSummary {
   root: string;
   kustomizations: number;
   resources: number;
+  /** HelmReleases: all, rendered through Helm, and not verified (chart unavailable). */
+  helmReleases: { total: number; rendered: number; notVerified: number };
 }
 
 /** An exemption from .slipway.yaml, with whether it matched anything (auditable, seed 002). */

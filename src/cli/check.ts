@@ -12,15 +12,17 @@ export const VERSION = '0.1.0';
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('load, build and check a Flux repository offline')
+    .description('load, build, render and check a Flux repository (the network only for charts)')
     .argument('[path]', 'repository root', '.')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'pretty')
     .option('--kube-version <x.y>', 'target Kubernetes version (default: .slipway.yaml kubeVersion, else 1.31)')
     .option('--schemas <dir>', 'schema folder (CRDs-catalog or kubeconform layout, or a parent of them); repeatable', collectRepeatable, [] as string[])
     .option('--cluster <name[=path]>', 'only this cluster, or an explicit entry point; repeatable', collectRepeatable, [] as string[])
     .option('--no-cache', 'neither read nor write the result and compiled-schema caches')
+    .option('--offline', 'charts from the chart cache only (`slipway charts pull` fills it); also SLIPWAY_OFFLINE=1')
+    .option('--no-render', 'do not render HelmReleases (their charts are not fetched)')
     .option('--list-rules', 'print the rules and exit')
-    .action(async (target: string, opts: { format: string; kubeVersion?: string; schemas: string[]; cluster: string[]; listRules?: boolean; cache: boolean }) => {
+    .action(async (target: string, opts: { format: string; kubeVersion?: string; schemas: string[]; cluster: string[]; listRules?: boolean; cache: boolean; offline?: boolean; render: boolean }) => {
       // loaded here, not at the top: `slipway --help` and the other commands never load the checker
       const { RULES } = await import('../check/rules/index.js');
       if (opts.listRules) {
@@ -44,6 +46,8 @@ export function registerCheck(program: Command): void {
           schemaDirs: opts.schemas.map((d) => path.resolve(d)),
           ...parseClusterOptions(opts.cluster),
           progress: progress.update,
+          offline: opts.offline,
+          render: opts.render,
           ...(opts.cache ? {} : { cacheDir: false as const }),
         });
       } catch (err) {

@@ -7,6 +7,8 @@ import { registerGraph } from './graph.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
 import { registerReport } from './report.js';
+import { registerRender } from './render.js';
+import { registerCharts } from './charts.js';
 import { UsageError, exitWithError } from './errors.js';
 
 const program = new Command()
@@ -22,6 +24,8 @@ registerGraph(program);
 registerCheck(program);
 registerDiff(program);
 registerReport(program);
+registerRender(program);
+registerCharts(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -150,3 +150,15 @@ function walkReferences(node: unknown, ns: string | undefined, out: Set<Fact>, d
     walkReferences(value, ns, out, depth + 1);
   }
 }
+
+/** What a set of objects provides to the cluster, and what they use that they do not provide. */
+export function factsOf(objects: Iterable<K8sObject>): { provides: Fact[]; uses: Fact[] } {
+  const provides = new Set<Fact>();
+  const uses = new Set<Fact>();
+  for (const o of objects) {
+    if (!o.kind || !o.metadata?.name) continue;
+    providedBy(o).forEach((f) => provides.add(f));
+    usedBy(o).forEach((f) => uses.add(f));
+  }
+  return { provides: [...provides].sort(), uses: [...uses].filter((f) => !provides.has(f)).sort() };
+}

@@ -6,6 +6,7 @@ import { dependencyCycle, dependencyMissing, dependencyUnknown } from './flux-or
 import { kustomizeBuild, pathMissing, sourceMissing, substitutionUnresolved } from './flux-references.js';
 import { helmReleaseRemediation, kustomizationSettings } from './flux-settings.js';
 import { duplicateRoute } from './gateway.js';
+import { helmNotVerified, helmRender, helmValuesSchema } from './helm.js';
 import { networkDefaultDeny } from './network.js';
 import { podSecurityBaseline, podSecurityRestricted } from './pod-security.js';
 import { schemaInvalid, schemaMissing } from './schema.js';
@@ -28,6 +29,9 @@ export const RULES: readonly Rule[] = [
   substitutionUnresolved,
   kustomizationSettings,
   helmReleaseRemediation,
+  helmValuesSchema,
+  helmRender,
+  helmNotVerified,
   secretsPlaintext,
   podSecurityBaseline,
   podSecurityRestricted,

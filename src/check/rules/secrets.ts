@@ -49,6 +49,8 @@ export const secretsPlaintext: Rule = {
     const out: RuleFinding[] = [];
     for (const { cluster, resource } of ctx.appliedOnce()) {
       if (resource.id.kind !== 'Secret' || resource.id.apiVersion !== 'v1') continue;
+      // a chart's Secret is made in the cluster (chart defaults, generated values), not read from Git
+      if (resource.rendered) continue;
       const o = resource.object as Record<string, any>;
       if (o.sops) continue;
       const source = ctx.locator.sourceObject(resource.origin);

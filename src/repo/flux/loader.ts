@@ -8,7 +8,7 @@
 // Nothing is thrown for bad input.
 import * as path from 'node:path';
 import type { YamlMap } from '../yaml/values.js';
-import { providedBy, usedBy } from '../../k8s/facts.js';
+import { factsOf } from '../../k8s/facts.js';
 import type { K8sObject } from '../../k8s/object.js';
 import type { BootstrapBuild, FluxCluster, FluxKustomization, FluxProblem, FluxRepository, FluxSource, LoadOptions, ObjectId, SourcePosition } from './model.js';
 import { ClusterInventory, DEFAULT_NAMESPACE } from './inventory.js';
@@ -18,7 +18,7 @@ import { scanRepository, type ScannedDocument } from './scan.js';
 import type { BuildOutcome, DirectoryBuilder, FluxBuildRequest } from './builder.js';
 import { collectVariables, hasPostBuild, substitutionSourcesReady, unknownPlaceholder, type VariableSet } from './variables.js';
 import { listYamlFiles } from './scan.js';
-import { isHelmRelease, resolveHelmRelease } from './helm.js';
+import { isHelmRelease, resolveHelmRelease, type ChartSourceLookup } from './helm.js';
 import { readOfflineConfig, substitutionsFor } from './offline-config.js';
 import { computeClusterGraph } from './waves.js';
 import { bool, isFluxKustomization, isMap, list, map, metadataOf, normalizeRel, str } from './yaml-util.js';
@@ -183,7 +183,7 @@ async function loadCluster(repoRoot: string, entry: EntryPoint, builder: Directo
 
   const kustomizations = [...done.values()].sort((a, b) => a.key.localeCompare(b.key));
   const helmReleases = kustomizations
-    .flatMap((k) => k.resources.filter((r) => isHelmRelease(r.object)).map((r) => resolveHelmRelease(r, k.key, inventory)))
+    .flatMap((k) => k.resources.filter((r) => isHelmRelease(r.object)).map((r) => resolveHelmRelease(r, k.key, inventory, chartSources(ctx))))
     .sort((a, b) => a.key.localeCompare(b.key));
   const sources = collectSources(kustomizations, resolver, synthesized);
   const graph = computeClusterGraph(kustomizations);
@@ -199,6 +199,17 @@ async function loadCluster(repoRoot: string, entry: EntryPoint, builder: Directo
     ...graph,
     problems,
     documents: kustomizations.reduce((n, k) => n + k.resources.length, 0),
+  };
+}
+
+/** The loader's view of sources, for finding where each HelmRelease's chart lives. */
+function chartSources(ctx: ClusterContext): ChartSourceLookup {
+  return {
+    source: (ref) => {
+      const source = ctx.resolver.lookup(ref, ctx.synthesized);
+      return source && { source, spec: map(ctx.inventory.get(ref.kind, ref.namespace, ref.name)?.object.spec) };
+    },
+    folder: (source, p) => ctx.resolver.resolvePath(source.location, p),
   };
 }
 
@@ -288,17 +299,8 @@ function finishKustomization(ks: FluxKustomization, { outcome, vars }: Prepared,
   ks.resources = outcome.resources.map((r) => ({ id: objectId(r.object), origin: r.origin, object: r.object }));
   if (vars) ks.substitution = substitutionReport(ks, outcome, vars);
 
-  const provides = new Set<string>();
-  const uses = new Set<string>();
-  for (const r of ks.resources) {
-    ctx.inventory.add(r.object, r.origin, ks.key);
-    if (!r.id.kind || !r.id.name) continue;
-    const o = r.object as unknown as K8sObject;
-    providedBy(o).forEach((f) => provides.add(f));
-    usedBy(o).forEach((f) => uses.add(f));
-  }
-  ks.provides = [...provides].sort();
-  ks.uses = [...uses].filter((f) => !provides.has(f)).sort();
+  for (const r of ks.resources) ctx.inventory.add(r.object, r.origin, ks.key);
+  Object.assign(ks, factsOf(ks.resources.map((r) => r.object as unknown as K8sObject)));
 }
 
 /**

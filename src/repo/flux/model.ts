@@ -12,6 +12,7 @@
 // - Keys: an object is named `namespace/name` (`KsKey`), a source `Kind/namespace/name`.
 import type { YamlMap } from '../yaml/values.js';
 import type { Fact } from '../../k8s/facts.js';
+import type { ChartRequest } from '../../charts/types.js';
 
 /** "flux-system/apps": namespace/name of a Flux Kustomization. */
 export type KsKey = string;
@@ -116,9 +117,48 @@ export interface SubstitutionReport {
 /** One resource a Kustomization applies, after build and post-build steps. */
 export interface AppliedResource {
   id: ObjectId;
-  /** Source file and line through kustomize. */
+  /** Source file and line through kustomize; for a rendered chart object, the HelmRelease's. */
   origin?: SourcePosition;
   object: YamlMap;
+  /** Set when a HelmRelease of the Kustomization rendered it (Helm applies it, not kustomize). */
+  rendered?: RenderedFrom;
+}
+
+export interface RenderedFrom {
+  /** namespace/name of the HelmRelease. */
+  helmRelease: string;
+  /** The chart template ("podinfo/templates/deployment.yaml") or crds/ file. */
+  template?: string;
+  /** Hook events, when it is a Helm hook. */
+  hook?: string[];
+  /** A file of the chart's crds/ folder. */
+  crd?: boolean;
+}
+
+/**
+ * Where a HelmRelease's chart comes from, as source-controller would fetch it: a Helm HTTP
+ * repository or an OCI registry (fetched through the chart cache), a folder of this
+ * repository (a GitRepository chart), or nowhere we can reach, with the reason.
+ */
+export type ChartLocation =
+  | ChartRequest
+  | { type: 'folder'; dir: string }
+  | { type: 'unavailable'; reason: string };
+
+/** What rendering made of a HelmRelease (set by src/render). */
+export interface HelmRenderOutcome {
+  status: 'rendered' | 'not-verified' | 'failed';
+  /** not-verified: why; failed: Helm's message. */
+  reason?: string;
+  /** failed: what failed — the values against values.schema.json, or the templates. */
+  failure?: 'values-schema' | 'render' | 'values' | 'chart';
+  chart?: { name: string; version: string; digest?: string };
+  releaseName?: string;
+  namespace?: string;
+  /** Number of objects rendered (hooks and CRDs included). */
+  resources: number;
+  /** "group/Kind" of every CustomResourceDefinition the rendered chart installs. */
+  crds?: string[];
 }
 
 export interface FluxKustomization {
@@ -176,6 +216,15 @@ export interface HelmReleaseInfo {
     /** The resolved source, when it exists in the cluster. */
     source?: { kind: string; key: string; url?: string; appliedBy?: KsKey };
   };
+  /** Where the chart is fetched or read from. */
+  chartLocation: ChartLocation;
+  /** The HelmRelease as Flux applies it. */
+  object: YamlMap;
+  /** The ConfigMaps and Secrets spec.valuesFrom names whose values the repository holds. */
+  valuesObjects: YamlMap[];
+  /** valuesFrom objects that exist but whose values are not readable offline, with why. */
+  valuesUnknown: string[];
+  render?: HelmRenderOutcome;
   dependsOn: string[];
   /** Inline values. */
   values?: YamlMap;

@@ -1,0 +1,42 @@
+// Load, then render: one engine for the kustomize builds and the Helm renders of a repository.
+import { createChartFetcher, type ChartProgress, type ChartsSettings } from '../charts/index.js';
+import { openEngine } from '../engine/index.js';
+import { EngineDirectoryBuilder, loadFluxRepository, type FluxRepository, type LoadOptions } from '../repo/flux/index.js';
+import { renderHelmReleases, type RenderCache } from './index.js';
+
+export interface ChartRenderSettings {
+  /** false: HelmReleases are not rendered (their charts are not fetched). */
+  enabled?: boolean;
+  settings?: ChartsSettings;
+  /** Only the chart cache; never the network. Default: SLIPWAY_OFFLINE=1 in the environment. */
+  offline?: boolean;
+  cacheDir?: string;
+  kubeVersion?: string;
+  cache?: RenderCache;
+  onChartProgress?: (event: ChartProgress) => void;
+  onRenderProgress?: (done: number, total: number) => void;
+}
+
+export async function loadAndRender(root: string, options: LoadOptions, charts: ChartRenderSettings = {}): Promise<FluxRepository> {
+  const engine = await openEngine([root]);
+  engine.warm();
+  try {
+    const repo = await loadFluxRepository(root, new EngineDirectoryBuilder(root, engine), options);
+    if (charts.enabled !== false) {
+      const fetcher = createChartFetcher({
+        settings: charts.settings, cacheDir: charts.cacheDir, offline: isOffline(charts.offline),
+        selectVersion: (versions, constraint) => engine.selectVersion(versions, constraint),
+        onProgress: charts.onChartProgress,
+      });
+      await renderHelmReleases(repo, { engine, fetcher, kubeVersion: charts.kubeVersion, cache: charts.cache, onProgress: charts.onRenderProgress });
+    }
+    return repo;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** --offline, else SLIPWAY_OFFLINE=1 (air-gapped CI, and the test suite: tests never leave the machine). */
+export function isOffline(flag: boolean | undefined): boolean {
+  return flag ?? process.env.SLIPWAY_OFFLINE === '1';
+}

@@ -1,0 +1,131 @@
+// A chart in the repository itself (chart.spec.sourceRef to the GitRepository Flux syncs):
+// rendered from the folder by Helm in the engine, with its crds/ folder and a `required` value.
+// Without the value Helm fails and the HelmRelease gets helm/render at its file; with it, the
+// rendered objects join the Kustomization and the chart's CRD orders a custom resource.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runCheck } from '../src/check/engine.js';
+import { loadAndRender } from '../src/render/load.js';
+import { fluxBootstrapFiles, sharedSchemas } from './helpers.js';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-helm-folder-'));
+
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: { type: integer }
+`;
+
+function repo(name: string, values: string): string {
+  const dir = path.join(work, name);
+  const files: Record<string, string> = {
+    ...fluxBootstrapFiles('dev'),
+    'charts/demo/Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\n',
+    'charts/demo/values.yaml': 'image: ghcr.io/example/demo:1.2.3\n',
+    'charts/demo/crds/widget.yaml': CRD,
+    'charts/demo/templates/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: demo } }
+  template:
+    metadata: { labels: { app: demo } }
+    spec:
+      containers:
+        - name: demo
+          image: {{ .Values.image }}
+          args: [{{ required "set greeting: the demo chart needs it" .Values.greeting | quote }}]
+          resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 64Mi } }
+`,
+    'infra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - demo.yaml\n',
+    'infra/demo.yaml': `apiVersion: v1
+kind: Namespace
+metadata:
+  name: demo
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: demo
+  namespace: demo
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/demo
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+  install: { remediation: { retries: 3 } }
+  upgrade: { remediation: { retries: 3 } }
+${values}`,
+    'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - widget.yaml\n',
+    'apps/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: demo\nspec:\n  size: 3\n',
+  };
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+describe('a chart folder of the repository', () => {
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('renders with its values: objects and CRDs join the Kustomization that applies the release', async () => {
+    const root = repo('ok', '  values:\n    greeting: hello\n');
+    const loaded = await loadAndRender(root, {}, { offline: true, cacheDir: path.join(work, 'cache') });
+    const cluster = loaded.clusters[0];
+    const hr = cluster.helmReleases.find((h) => h.key === 'demo/demo')!;
+    assert.equal(hr.render?.status, 'rendered', hr.render?.reason);
+    assert.deepEqual(hr.render?.crds, ['example.com/Widget']);
+    const infra = cluster.kustomizations.find((k) => k.key === 'flux-system/infra')!;
+    const rendered = infra.resources.filter((r) => r.rendered);
+    assert.deepEqual(rendered.map((r) => `${r.id.kind} ${r.id.namespace ?? ''}/${r.id.name} ${r.rendered!.template}${r.rendered!.crd ? ' crd' : ''}`).sort(), [
+      'CustomResourceDefinition /widgets.example.com demo/crds/widget.yaml crd',
+      'Deployment demo/demo demo/templates/deployment.yaml',
+    ]);
+    const deployment = rendered.find((r) => r.id.kind === 'Deployment')!.object as any;
+    assert.deepEqual(deployment.spec.template.spec.containers[0].args, ['hello']);
+    // helm-controller's origin labels
+    assert.equal(deployment.metadata.labels['helm.toolkit.fluxcd.io/name'], 'demo');
+    assert.ok(infra.provides.includes('crd:example.com/Widget'), infra.provides.join(', '));
+
+    const result = await runCheck(root, { schemaDirs: [sharedSchemas], cacheDir: false, offline: true });
+    assert.deepEqual(result.clusters[0].helmReleases, { total: 1, rendered: 1, notVerified: 0 });
+    assert.deepEqual(result.findings.filter((f) => f.rule.startsWith('helm/') || f.rule.startsWith('flux/dependency')).map((f) => f.rule), []);
+  });
+
+  it('a missing required value is helm/render at the HelmRelease, with Helm\'s message', async () => {
+    const root = repo('required', '');
+    const result = await runCheck(root, { schemaDirs: [sharedSchemas], cacheDir: false, offline: true });
+    const found = result.findings.filter((f) => f.rule === 'helm/render');
+    assert.equal(found.length, 1, JSON.stringify(result.findings, null, 1));
+    assert.equal(found[0].severity, 'error');
+    assert.equal(found[0].file, 'infra/demo.yaml');
+    assert.match(found[0].message, /set greeting: the demo chart needs it/);
+    assert.deepEqual(result.clusters[0].helmReleases, { total: 1, rendered: 0, notVerified: 0 });
+  });
+});

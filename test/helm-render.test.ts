@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
+import { builtinApiVersions } from '../src/render/load.js';
 import { runCheck } from '../src/check/engine.js';
 import type { CheckResult, Finding } from '../src/check/finding.js';
 import { openEngine, type Engine } from '../src/engine/index.js';
 import { SchemaRegistry } from '../src/schema/index.js';
-import { fluxKustomizationYaml, sharedSchemas, slipwayBin } from './helpers.js';
+import { fluxBootstrapFiles, sharedSchemas, slipwayBin } from './helpers.js';
 import { chartReposDir, pushChart, startHelmRepoServer, startRegistry, type Registry, type TestServer } from './helpers/chart-servers.js';
 
 const temps: string[] = [];
@@ -82,16 +83,13 @@ const RENDER_ALLOW: Array<{ chart: string; message: RegExp; reason: string }> = 
     message: /No gha-rs-controller deployment found using label \(app\.kubernetes\.io\/part-of=gha-rs-controller\)\. Consider setting controllerServiceAccount\.name/,
     reason: 'lookup of the controller Deployment finds nothing without a cluster; set controllerServiceAccount',
   })),
-  // renovate 37.64.3 picks the CronJob apiVersion with `.Capabilities.APIVersions.Has "batch/v1/CronJob"`
-  // (group/version/Kind). Helm's built-in version set without a cluster lists group/versions only
-  // (the engine says Has "batch/v1" = true, Has "batch/v1/CronJob" = false), so the template `fail`s.
-  // Checked by hand: with apiVersions ['batch/v1/CronJob'] the chart still fails, on its genuinely
-  // required value: "A valid .Values.renovate.config entry is required if existingConfigFile is not
-  // specified!" - so it cannot render with its defaults either way.
+  // renovate 37.64.3 has no default for its configuration: "A valid .Values.renovate.config entry is
+  // required if existingConfigFile is not specified!" (with the built-in API versions the product
+  // passes, its CronJob check `.Capabilities.APIVersions.Has "batch/v1/CronJob"` holds).
   {
     chart: 'renovate@37.64.3',
-    message: /renovate\/templates\/cronjob\.yaml:\d+:\d+\):[\s\S]*ERROR: You must have at least batch\/v1beta1 to use CronJob/,
-    reason: 'needs batch/v1/CronJob in .Capabilities.APIVersions (a cluster has it) and then requires .Values.renovate.config',
+    message: /A valid \.Values\.renovate\.config entry is required/,
+    reason: 'requires .Values.renovate.config, which has no default',
   },
 ];
 
@@ -135,7 +133,7 @@ test('every chart in ../shared/charts renders with its default values', async (t
         metadata: { name: c.entry.name, namespace: 'default' },
         spec: { interval: '10m', chart: { spec: { chart: c.entry.name, version: c.entry.version, sourceRef: { kind: 'HelmRepository', name: c.repoId } } } },
       };
-      return { c, result: await engine.helmRender({ release, chart: { archive }, valuesFrom: [], kubeVersion: '1.33.0', apiVersions: [] }) };
+      return { c, result: await engine.helmRender({ release, chart: { archive }, valuesFrom: [], kubeVersion: '1.33.0', apiVersions: builtinApiVersions() }) };
     }));
     for (const { c, result } of results) {
       const label = `${c.entry.name}@${c.entry.version}`;
@@ -221,20 +219,8 @@ function slipwayYaml(): string {
 function fluxRepoFiles(appTemplateValues: string): Record<string, string> {
   return {
     '.slipway.yaml': slipwayYaml(),
-    'clusters/dev/flux-system/gotk-sync.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  ref:
-    branch: main
-  url: ssh://git@example.org/fleet
----
-${fluxKustomizationYaml('flux-system', './clusters/dev')}`,
-    'clusters/dev/flux-system/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-sync.yaml\n',
-    'clusters/dev/apps.yaml': fluxKustomizationYaml('apps', './apps'),
+    ...fluxBootstrapFiles('dev'),
+    'infra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
     'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - podinfo.yaml\n  - web.yaml\n',
     'apps/podinfo.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository

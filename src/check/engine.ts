@@ -2,6 +2,7 @@
 // The engine prints nothing; reporters turn the result into text.
 import { performance } from 'node:perf_hooks';
 import type { ClusterSpec, FluxRepository } from '../repo/flux/index.js';
+import type { ChartsSettings } from '../charts/index.js';
 import { loadAndRender, isOffline } from '../render/load.js';
 import { countHelmReleases } from '../render/index.js';
 import path from 'node:path';
@@ -29,6 +30,8 @@ export interface CheckOptions {
   offline?: boolean;
   /** false: HelmReleases are not rendered. */
   render?: boolean;
+  /** Chart fetching settings in place of `.slipway.yaml` charts (mirrors, auth), and the chart cache folder. */
+  charts?: { settings?: ChartsSettings; cacheDir?: string };
 }
 
 export const DEFAULT_KUBE_VERSION = '1.31';
@@ -36,7 +39,7 @@ export const DEFAULT_KUBE_VERSION = '1.31';
 export async function runCheck(root: string, options: CheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
   const cache = options.cacheDir === false ? undefined : new ResultCache(path.join(path.dirname(options.cacheDir ?? defaultCacheDir()), 'results'));
-  const key = cache?.key(root, { kubeVersion: options.kubeVersion, schemaDirs: options.schemaDirs, clusters: options.clusters, only: options.only, offline: isOffline(options.offline), render: options.render });
+  const key = cache?.key(root, { kubeVersion: options.kubeVersion, schemaDirs: options.schemaDirs, clusters: options.clusters, only: options.only, offline: isOffline(options.offline), render: options.render, charts: options.charts });
   const cached = key ? cache!.get(key) : undefined;
   if (cached) return { ...cached, durationMs: performance.now() - started };
   const result = await check(root, options, started);
@@ -57,8 +60,9 @@ export async function loadAndCheck(root: string, options: CheckOptions = {}, sta
   await preparse(root, listYamlFiles(root).files.filter((f) => !/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f)));
   progress('loading repository');
   const repo = await loadAndRender(root, { clusters: options.clusters, only: options.only, substitutions: config.substitutions }, {
-    enabled: options.render, settings: config.chartSettings, offline: options.offline,
+    enabled: options.render, settings: options.charts?.settings ?? config.chartSettings, cacheDir: options.charts?.cacheDir, offline: options.offline,
     kubeVersion: options.kubeVersion ?? config.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    onChartProgress: (e) => progress(`charts ${e.done}/${e.total}: ${e.type === 'download' ? 'downloading ' : ''}${e.label}`),
     onRenderProgress: (done, total) => progress(`rendering HelmReleases ${done}/${total}`),
   });
   const { findings, exemptions } = await checkLoaded(root, repo, config, options);

@@ -22,6 +22,8 @@ interface DiffCliOptions {
   schemas: string[];
   limit?: string;
   timings?: boolean;
+  offline?: boolean;
+  render: boolean;
 }
 
 export function registerDiff(program: Command): void {
@@ -37,6 +39,8 @@ export function registerDiff(program: Command): void {
     .option('--kube-version <x.y>', 'target Kubernetes version for the checker')
     .option('--schemas <dir>', 'schema folder for the checker; repeatable', collectRepeatable, [] as string[])
     .option('--limit <chars>', 'markdown: maximum size of the comment (default 60000, at most 65536)')
+    .option('--offline', 'charts from the chart cache only; also SLIPWAY_OFFLINE=1')
+    .option('--no-render', 'compare HelmReleases as written, not rendered')
     .option('--timings', 'print how long each phase took on stderr')
     .action(async (target: string, opts: DiffCliOptions) => {
       const [{ ConfigFileError }, { SchemaSourceError }, { DiffInputError, planDiff, renderDiff }] = await Promise.all([
@@ -58,6 +62,8 @@ export function registerDiff(program: Command): void {
           to: opts.to,
           ...parseClusterOptions(opts.cluster),
           check: opts.check,
+          offline: opts.offline,
+          render: opts.render,
           kubeVersion: opts.kubeVersion?.replace(/^v/, '').split('.').slice(0, 2).join('.'),
           schemaDirs: opts.schemas.map((d) => path.resolve(d)),
           progress: progress.update,

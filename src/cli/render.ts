@@ -43,6 +43,7 @@ export function registerRender(program: Command): void {
       const repo = await loadAndRender(root, { ...parseClusterOptions(opts.cluster), substitutions: config.substitutions }, {
         enabled: !opts.kustomization, settings: config.chartSettings, offline: opts.offline,
         kubeVersion: opts.kubeVersion ?? config.kubeVersion ?? DEFAULT_KUBE_VERSION,
+        onChartProgress: (e) => progress.update(`charts ${e.done}/${e.total}: ${e.label}`),
         onRenderProgress: (done, total) => progress.update(`rendering HelmReleases ${done}/${total}`),
       }).finally(() => progress.done());
       if (repo.clusters.length === 0) throw new UserError(`no Flux cluster found in ${repoPath}; name the entry folder with --cluster NAME=PATH`);

@@ -22,6 +22,10 @@ import { buildCacheDir, readBuildCache, writeBuildCache } from './build-cache.js
 import { ChangedPaths, changedPaths, defaultBase, gitTopLevel, materializeRevision, resolveCommit, GitError } from './git.js';
 import type { DiffResult, RevisionRef } from './model.js';
 import { analyseRisks } from './risk.js';
+import { createChartFetcher } from '../charts/index.js';
+import { RenderCache, renderHelmReleases } from '../render/index.js';
+import { builtinApiVersions, isOffline } from '../render/load.js';
+import { DEFAULT_KUBE_VERSION } from '../check/engine.js';
 
 export * from './model.js';
 export { renderDiff, renderJson, renderMarkdown, renderText, MARKDOWN_LIMIT, type DiffFormat } from './render.js';
@@ -40,6 +44,10 @@ export interface DiffOptions {
   kubeVersion?: string;
   schemaDirs?: string[];
   cacheDir?: string | false;
+  /** Charts from the chart cache only. */
+  offline?: boolean;
+  /** false: HelmReleases are not rendered (only their manifests are compared). */
+  render?: boolean;
   /** Folder of the on-disk build cache (build-cache.ts); false disables it. */
   buildCache?: string | false;
   progress?: (step: string) => void;
@@ -116,6 +124,20 @@ export async function planDiff(target: string, options: DiffOptions = {}): Promi
       toBuilder = new RecordingBuilder(new EngineDirectoryBuilder(toRoot, engine), { from: fromBuilder, changed });
       toRepo = await loadFluxRepository(toRoot, toBuilder, { clusters, only: options.only, substitutions: toConfig.substitutions });
       lap('loadTo');
+      if (options.render !== false) {
+        // one render cache for both revisions: a release whose chart, values and capabilities did
+        // not change is rendered once
+        progress('rendering HelmReleases');
+        const renders = new RenderCache();
+        const kubeVersion = options.kubeVersion ?? toConfig.kubeVersion ?? DEFAULT_KUBE_VERSION;
+        for (const [repo, config] of [[fromRepo, fromConfig], [toRepo, toConfig]] as const) {
+          const fetcher = createChartFetcher({ settings: config.chartSettings, offline: isOffline(options.offline), selectVersion: (v, c) => engine.selectVersion(v, c) });
+          await renderHelmReleases(repo, { engine, fetcher, kubeVersion, builtinApiVersions: builtinApiVersions(), cache: renders });
+        }
+        timings.rendered = renders.stats.rendered;
+        timings.renderReused = renders.stats.reused;
+        lap('render');
+      }
     } finally {
       await engine.close();
     }

@@ -17,6 +17,8 @@ export interface RenderOptions {
   fetcher: ChartFetcher;
   /** `.Capabilities.KubeVersion` ("1.31" → 1.31.0). */
   kubeVersion?: string;
+  /** `.Capabilities.APIVersions` the cluster serves besides its CRDs ("apps/v1", "apps/v1/Deployment" …). */
+  builtinApiVersions?: string[];
   /** Shared between renders of several revisions (diff): same inputs, one Helm run. */
   cache?: RenderCache;
   onProgress?: (done: number, total: number) => void;
@@ -33,7 +35,7 @@ export async function renderHelmReleases(repo: FluxRepository, options: RenderOp
   const total = repo.clusters.reduce((n, c) => n + c.helmReleases.length, 0);
   let done = 0;
   for (const cluster of repo.clusters) {
-    const context = clusterContext(cluster);
+    const context = clusterContext(cluster, options.builtinApiVersions ?? []);
     await Promise.all(cluster.helmReleases.map(async (hr) => {
       hr.render = await renderOne(repo.root, cluster, hr, context, options);
       options.onProgress?.(++done, total);
@@ -53,11 +55,11 @@ interface ClusterRenderContext {
   apiVersions: string[];
 }
 
-function clusterContext(cluster: FluxCluster): ClusterRenderContext {
+function clusterContext(cluster: FluxCluster, builtin: string[]): ClusterRenderContext {
   const scopes = new ScopeIndex();
   const objects = cluster.kustomizations.flatMap((k) => k.resources.map((r) => r.object as Record<string, unknown>));
   scopes.learn(objects);
-  const apiVersions = new Set<string>();
+  const apiVersions = new Set<string>(builtin);
   for (const o of objects) {
     if (o.kind !== 'CustomResourceDefinition') continue;
     const spec = (o.spec ?? {}) as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string; served?: boolean }> };
@@ -80,11 +82,17 @@ async function renderOne(root: string, cluster: FluxCluster, hr: HelmReleaseInfo
     kubeVersion: options.kubeVersion, apiVersions: context.apiVersions,
   };
   const key = chart.digest ? renderKey(chart.digest, { ...request, chart: undefined }) : undefined;
-  const result = (key && options.cache?.get(key)) || (await options.engine.helmRender(request));
-  if (key && result.ok) options.cache?.set(key, result);
+  const cached = key ? options.cache?.get(key) : undefined;
+  const result = cached ?? (await options.engine.helmRender(request));
+  if (options.cache) options.cache.stats[cached ? 'reused' : 'rendered']++;
+  if (key && result.ok && !cached) options.cache?.set(key, result);
   if (!result.ok) {
     if (hr.valuesUnknown.length) {
       return { status: 'not-verified', reason: `values from ${hr.valuesUnknown.join(', ')} are not readable offline, and without them Helm fails: ${firstLine(result.error.message)}`, resources: 0 };
+    }
+    if (result.error.kind === 'chart-dependencies' && hr.chartLocation.type === 'folder') {
+      // source-controller runs `helm dependency build` for a chart folder; those downloads are not done here yet
+      return { status: 'not-verified', reason: `the chart folder ${hr.chartLocation.dir} lists dependencies that are not in its charts/ folder; source-controller fetches them, Slipway does not yet (${firstLine(result.error.message)})`, resources: 0 };
     }
     const failure = result.error.kind === 'values-schema' ? 'values-schema' : result.error.kind === 'values' ? 'values' : result.error.kind === 'chart' || result.error.kind === 'chart-dependencies' ? 'chart' : 'render';
     return { status: 'failed', failure, reason: result.error.message, chart: chartInfo(chart), resources: 0 };
@@ -136,6 +144,8 @@ function renderKey(digest: string, request: object): string {
 /** Renderings by input, kept for one process (both revisions of a diff). */
 export class RenderCache {
   private readonly results = new Map<string, HelmRenderResult>();
+  /** Releases rendered by Helm, and those answered from this cache. */
+  readonly stats = { rendered: 0, reused: 0 };
   get(key: string): HelmRenderResult | undefined {
     return this.results.get(key);
   }

@@ -3,6 +3,22 @@ import { createChartFetcher, type ChartProgress, type ChartsSettings } from '../
 import { openEngine } from '../engine/index.js';
 import { EngineDirectoryBuilder, loadFluxRepository, type FluxRepository, type LoadOptions } from '../repo/flux/index.js';
 import { renderHelmReleases, type RenderCache } from './index.js';
+import { bundledSchemaManifest } from '../schema/builtin/bundled.js';
+
+/**
+ * The API versions of Kubernetes' own kinds, as `.Capabilities.APIVersions` lists them on a real
+ * cluster ("apps/v1" and "apps/v1/Deployment"), from the built-in schemas Slipway ships.
+ */
+export function builtinApiVersions(): string[] {
+  const out = new Set<string>();
+  for (const entry of bundledSchemaManifest()?.kinds ?? []) {
+    const [groupVersion, kind] = entry.split(' ');
+    if (!groupVersion || !kind) continue;
+    out.add(groupVersion);
+    out.add(`${groupVersion}/${kind}`);
+  }
+  return [...out].sort();
+}
 
 export interface ChartRenderSettings {
   /** false: HelmReleases are not rendered (their charts are not fetched). */
@@ -28,7 +44,7 @@ export async function loadAndRender(root: string, options: LoadOptions, charts: 
         selectVersion: (versions, constraint) => engine.selectVersion(versions, constraint),
         onProgress: charts.onChartProgress,
       });
-      await renderHelmReleases(repo, { engine, fetcher, kubeVersion: charts.kubeVersion, cache: charts.cache, onProgress: charts.onRenderProgress });
+      await renderHelmReleases(repo, { engine, fetcher, kubeVersion: charts.kubeVersion, builtinApiVersions: builtinApiVersions(), cache: charts.cache, onProgress: charts.onRenderProgress });
     }
     return repo;
   } finally {

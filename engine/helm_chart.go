@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
@@ -24,6 +25,9 @@ type ChartInput struct {
 	Root    string `json:"root,omitempty"`
 	Mount   string `json:"mount,omitempty"`
 	Dir     string `json:"dir,omitempty"`
+	// Dependencies of a chart folder that its charts/ folder lacks, fetched by the host from the
+	// repositories Chart.lock names: what source-controller's `helm dependency build` adds.
+	Dependencies [][]byte `json:"dependencies,omitempty"`
 }
 
 // Limits on a chart folder, so a link loop or a huge tree fails instead of hanging.
@@ -43,11 +47,52 @@ func loadChart(in ChartInput) (*chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := chartFolderFiles(host, filepath.Clean(in.Dir))
+	dir := filepath.Clean(in.Dir)
+	chrt, err := loadChartFolder(host, dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, archive := range in.Dependencies {
+		dep, err := loader.LoadArchive(bytes.NewReader(archive))
+		if err != nil {
+			return nil, fmt.Errorf("a dependency of %s: %w", dir, err)
+		}
+		chrt.AddDependency(dep)
+	}
+	if err := addLocalDependencies(host, dir, chrt); err != nil {
+		return nil, err
+	}
+	return chrt, nil
+}
+
+func loadChartFolder(host *hostFS, dir string) (*chart.Chart, error) {
+	files, err := chartFolderFiles(host, dir)
 	if err != nil {
 		return nil, err
 	}
 	return loader.LoadFiles(files)
+}
+
+// addLocalDependencies loads `file://` dependencies that charts/ lacks from their folders, as
+// source-controller's dependency manager does; the folder must be inside the root.
+func addLocalDependencies(host *hostFS, dir string, chrt *chart.Chart) error {
+	have := map[string]bool{}
+	for _, d := range chrt.Dependencies() {
+		have[d.Name()] = true
+	}
+	for _, dep := range chrt.Metadata.Dependencies {
+		if have[dep.Name] || !strings.HasPrefix(dep.Repository, "file://") {
+			continue
+		}
+		local := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(dep.Repository, "file://")))
+		sub, err := loadChartFolder(host, local)
+		if err != nil {
+			return fmt.Errorf("dependency %s (%s) of %s: %w", dep.Name, dep.Repository, dir, err)
+		}
+		chrt.AddDependency(sub)
+		have[dep.Name] = true
+	}
+	return nil
 }
 
 // chartFolderFiles is what Helm's LoadDir reads: every file below dir, links followed (inside

@@ -343,3 +343,17 @@ test('fetchAll keeps the order of the requests, fetches identical ones once, and
   assert.equal(events.filter((e) => e.startsWith('download')).length, 2);
   assert.equal(events.at(-1)!.split(' ')[1], '3/3');
 });
+
+test('a host name that does not resolve is asked once: no retries, and no second try for other charts there', async () => {
+  let calls = 0;
+  // what undici throws for a name that does not resolve (no DNS is asked: the fetch is injected)
+  const unresolvable = (async () => {
+    calls++;
+    throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND charts.invalid'), { code: 'ENOTFOUND' }) });
+  }) as unknown as typeof fetch;
+  const f = createChartFetcher({ cacheDir: tempDir(), selectVersion: exactOrNewestForTests, retry: noSleep, fetch: unresolvable });
+  const first = missed(await f.fetch({ type: 'helm', repoUrl: 'https://charts.invalid/a', chart: 'x', version: '1.0.0' }));
+  const second = missed(await f.fetch({ type: 'helm', repoUrl: 'https://charts.invalid/b', chart: 'y', version: '1.0.0' }));
+  assert.equal(calls, 1);
+  for (const m of [first, second]) assert.match(m.reason, /the host name charts\.invalid does not resolve \(ENOTFOUND\); check the network, or map the URL to a reachable mirror/);
+});

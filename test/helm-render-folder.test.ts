@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { runCheck } from '../src/check/engine.js';
 import { loadAndRender } from '../src/render/load.js';
 import { fluxBootstrapFiles, sharedSchemas } from './helpers.js';
+import { startHelmRepoServer } from './helpers/chart-servers.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-helm-folder-'));
 
@@ -35,7 +36,7 @@ spec:
                 size: { type: integer }
 `;
 
-function repo(name: string, values: string): string {
+function repo(name: string, values: string, extra: Record<string, string> = {}): string {
   const dir = path.join(work, name);
   const files: Record<string, string> = {
     ...fluxBootstrapFiles('dev'),
@@ -83,6 +84,7 @@ spec:
 ${values}`,
     'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - widget.yaml\n',
     'apps/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: demo\nspec:\n  size: 3\n',
+    ...extra,
   };
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -116,6 +118,39 @@ describe('a chart folder of the repository', () => {
     const result = await runCheck(root, { schemaDirs: [sharedSchemas], cacheDir: false, offline: true });
     assert.deepEqual(result.clusters[0].helmReleases, { total: 1, rendered: 1, notVerified: 0 });
     assert.deepEqual(result.findings.filter((f) => f.rule.startsWith('helm/') || f.rule.startsWith('flux/dependency')).map((f) => f.rule), []);
+  });
+
+  it('dependencies Chart.lock names are fetched as source-controller does; file:// ones are read from the repository', async () => {
+    const http = await startHelmRepoServer();
+    try {
+      const root = repo('deps', '  values:\n    greeting: hello\n', {
+        'charts/demo/Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: https://charts.bitnami.com/bitnami\n  - name: extras\n    version: 0.1.0\n    repository: file://../extras\n',
+        'charts/demo/Chart.lock': 'dependencies:\n- name: common\n  repository: https://charts.bitnami.com/bitnami\n  version: 2.2.2\n- name: extras\n  repository: file://../extras\n  version: 0.1.0\ndigest: sha256:0\ngenerated: "2024-01-01T00:00:00Z"\n',
+        // uses a named template of bitnami's common library chart
+        'charts/demo/templates/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "common.names.fullname" . }}\nspec:\n  ports: [{ port: 80 }]\n',
+        'charts/extras/Chart.yaml': 'apiVersion: v2\nname: extras\nversion: 0.1.0\n',
+        'charts/extras/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extras\ndata: { from: extras }\n',
+      });
+      const settings = { mirrors: [{ from: 'https://charts.bitnami.com/bitnami', to: `${http.url}/bitnami`, plainHTTP: false }], auth: [], knowledge: [] };
+      const loaded = await loadAndRender(root, {}, { settings, offline: false, cacheDir: path.join(work, 'cache-deps') });
+      const hr = loaded.clusters[0].helmReleases.find((h) => h.key === 'demo/demo')!;
+      assert.equal(hr.render?.status, 'rendered', hr.render?.reason);
+      const rendered = loaded.clusters[0].kustomizations.flatMap((k) => k.resources).filter((r) => r.rendered?.helmRelease === 'demo/demo');
+      assert.deepEqual(rendered.filter((r) => r.id.kind !== 'CustomResourceDefinition').map((r) => `${r.id.kind} ${r.id.name} ${r.rendered!.template}`).sort(), [
+        'ConfigMap extras demo/charts/extras/templates/cm.yaml',
+        'Deployment demo demo/templates/deployment.yaml',
+        'Service demo demo/templates/service.yaml',
+      ]);
+      assert.ok(http.requests.some((r) => r.path === '/bitnami/common-2.2.2.tgz'), http.requests.map((r) => r.path).join(', '));
+
+      // offline with an empty cache: the dependency cannot be had, and the release says so
+      const offline = await loadAndRender(root, {}, { settings, offline: true, cacheDir: path.join(work, 'cache-empty') });
+      const unverified = offline.clusters[0].helmReleases.find((h) => h.key === 'demo/demo')!;
+      assert.equal(unverified.render?.status, 'not-verified');
+      assert.match(unverified.render?.reason ?? '', /dependency common of the chart folder charts\/demo: .*not in the chart cache/);
+    } finally {
+      await http.close();
+    }
   });
 
   it('a missing required value is helm/render at the HelmRelease, with Helm\'s message', async () => {

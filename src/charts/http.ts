@@ -81,8 +81,13 @@ async function readLimited(res: Response, url: string, maxBytes: number): Promis
   return Buffer.concat(chunks);
 }
 
+/** A host name that does not resolve: asking again (or retrying) cannot help within one run. */
+const isUnknownHost = (error: unknown): boolean => (error as { cause?: { code?: string } })?.cause?.code === 'ENOTFOUND';
+
 export class HttpClient {
   private readonly slots: Slots;
+  /** Hosts whose name did not resolve, with the message: later requests to them fail at once. */
+  private readonly unknownHosts = new Map<string, string>();
   private readonly attempts: number;
   private readonly baseDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -118,6 +123,9 @@ export class HttpClient {
   }
 
   private async withRetries(url: string, headers: Record<string, string>, maxBytes: number): Promise<HttpResponse> {
+    const host = new URL(url).host;
+    const known = this.unknownHosts.get(host);
+    if (known) throw new FetchProblem(`${displayUrl(url)}: ${known}; check the network, or map the URL to a reachable mirror in .slipway.yaml charts.mirrors`);
     for (let attempt = 1; ; attempt++) {
       let outcome: HttpResponse | { error: unknown };
       try {
@@ -125,6 +133,10 @@ export class HttpClient {
       } catch (error) {
         if (error instanceof FetchProblem) throw error;
         outcome = { error };
+      }
+      if ('error' in outcome && isUnknownHost(outcome.error)) {
+        this.unknownHosts.set(host, `the host name ${host} does not resolve (ENOTFOUND)`);
+        throw new FetchProblem(`${displayUrl(url)}: the host name ${host} does not resolve (ENOTFOUND); check the network, or map the URL to a reachable mirror in .slipway.yaml charts.mirrors`);
       }
       const retriable = 'error' in outcome || outcome.status >= 500 || outcome.status === 429;
       if (!retriable || attempt >= this.attempts) {

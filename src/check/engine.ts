@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ClusterSpec, FluxRepository } from '../repo/flux/index.js';
 import type { ChartsSettings } from '../charts/index.js';
+import { DEFAULT_KUBE_VERSION } from '../k8s/version.js';
 import { loadAndRender, isOffline } from '../render/load.js';
 import { countHelmReleases } from '../render/index.js';
 import path from 'node:path';
@@ -34,7 +35,7 @@ export interface CheckOptions {
   charts?: { settings?: ChartsSettings; cacheDir?: string };
 }
 
-export const DEFAULT_KUBE_VERSION = '1.31';
+export { DEFAULT_KUBE_VERSION };
 
 export async function runCheck(root: string, options: CheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
@@ -61,7 +62,7 @@ export async function loadAndCheck(root: string, options: CheckOptions = {}, sta
   progress('loading repository');
   const repo = await loadAndRender(root, { clusters: options.clusters, only: options.only, substitutions: config.substitutions }, {
     enabled: options.render, settings: options.charts?.settings ?? config.chartSettings, cacheDir: options.charts?.cacheDir, offline: options.offline,
-    kubeVersion: options.kubeVersion ?? config.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    kubeVersion: options.kubeVersion ?? config.kubeVersion,
     onChartProgress: (e) => progress(`charts ${e.done}/${e.total}: ${e.type === 'download' ? 'downloading ' : ''}${e.label}`),
     onRenderProgress: (done, total) => progress(`rendering HelmReleases ${done}/${total}`),
   });

@@ -20,7 +20,7 @@ export function registerRender(program: Command): void {
     .option('--helmrelease <ns/name>', 'what this HelmRelease renders to')
     .option('--all', 'everything the cluster applies, HelmReleases rendered')
     .option('--offline', 'charts from the chart cache only; also SLIPWAY_OFFLINE=1')
-    .option('--kube-version <x.y>', 'Kubernetes version for the charts (default: .slipway.yaml kubeVersion, else 1.31)')
+    .option('--kube-version <x.y>', 'Kubernetes version for the charts (default: .slipway.yaml kubeVersion, else the Talos config\'s, else 1.31)')
     .action(async (repoPath: string, opts: RenderOptions) => {
       const targets = [opts.kustomization, opts.helmrelease, opts.all].filter(Boolean).length;
       if (targets !== 1) throw new UsageError('give exactly one of --kustomization NS/NAME, --helmrelease NS/NAME or --all');
@@ -29,8 +29,8 @@ export function registerRender(program: Command): void {
       }
       const root = path.resolve(repoPath);
       if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UserError(`'${repoPath}' is not a directory; give the root of a Flux repository`);
-      const [{ loadAndRender }, { selectObjects, yamlStream }, { loadCheckConfig, ConfigFileError }, { RULE_IDS }, { DEFAULT_KUBE_VERSION }] = await Promise.all([
-        import('../render/load.js'), import('../render/stream.js'), import('../check/config.js'), import('../check/rules/index.js'), import('../check/engine.js'),
+      const [{ loadAndRender }, { selectObjects, yamlStream }, { loadCheckConfig, ConfigFileError }, { RULE_IDS }] = await Promise.all([
+        import('../render/load.js'), import('../render/stream.js'), import('../check/config.js'), import('../check/rules/index.js'),
       ]);
       let config;
       try {
@@ -42,7 +42,7 @@ export function registerRender(program: Command): void {
       const progress = progressLine(process.stderr);
       const repo = await loadAndRender(root, { ...parseClusterOptions(opts.cluster), substitutions: config.substitutions }, {
         enabled: !opts.kustomization, settings: config.chartSettings, offline: opts.offline,
-        kubeVersion: opts.kubeVersion ?? config.kubeVersion ?? DEFAULT_KUBE_VERSION,
+        kubeVersion: opts.kubeVersion ?? config.kubeVersion,
         onChartProgress: (e) => progress.update(`charts ${e.done}/${e.total}: ${e.label}`),
         onRenderProgress: (done, total) => progress.update(`rendering HelmReleases ${done}/${total}`),
       }).finally(() => progress.done());

@@ -31,7 +31,7 @@ export type KustomizeBuildRequest = Omit<KustomizeBuildInput, 'root' | 'dir' | '
 export type FluxBuildRequest = Omit<FluxBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
 
 /** A chart as bytes (a packaged .tgz) or as a folder inside one of the engine's roots. */
-export type ChartSource = { archive: Uint8Array } | { root: string; dir: string };
+export type ChartSource = { archive: Uint8Array } | { root: string; dir: string; dependencies?: Uint8Array[] };
 export type HelmRenderRequest = Omit<HelmRenderInput, 'chart'> & { chart: ChartSource };
 
 export interface Engine {
@@ -102,7 +102,8 @@ class WasmEngine implements Engine {
       const root = realPath(request.chart.root);
       mount = this.mounts.find((m) => isInside(m.root, root));
       if (!mount) throw new Error(`engine: ${request.chart.root} is not inside a folder the engine was opened with`);
-      chart = { root, dir: path.resolve(root, request.chart.dir), mount: engineView(mount, root) };
+      const dependencies = (request.chart.dependencies ?? []).map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'));
+      chart = { root, dir: path.resolve(root, request.chart.dir), mount: engineView(mount, root), ...(dependencies.length ? { dependencies } : {}) };
     }
     const text = await this.pool.run(JSON.stringify({ op: 'helmRender', input: { ...request, chart } }, jsonReplacer), describe);
     const result = JSON.parse(mount ? text.split(mount.at).join(JSON.stringify(mount.root).slice(1, -1)) : text) as HelmRenderResult;

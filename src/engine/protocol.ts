@@ -37,7 +37,7 @@ export type EngineRequest =
 
 /** A chart: the bytes of a packaged chart (.tgz), or a chart folder inside a root. */
 /** `archive` is base64, as Go's encoding/json reads a []byte. */
-export type ChartInput = { archive: string } | { root: string; mount: string; dir: string };
+export type ChartInput = { archive: string } | { root: string; mount: string; dir: string; dependencies?: string[] };
 
 export interface HelmRenderInput {
   /** The HelmRelease object, as Flux applies it. */

@@ -24,8 +24,7 @@ import type { DiffResult, RevisionRef } from './model.js';
 import { analyseRisks } from './risk.js';
 import { createChartFetcher } from '../charts/index.js';
 import { RenderCache, renderHelmReleases } from '../render/index.js';
-import { builtinApiVersions, isOffline } from '../render/load.js';
-import { DEFAULT_KUBE_VERSION } from '../check/engine.js';
+import { builtinApiVersions, isOffline, renderKubeVersion } from '../render/load.js';
 
 export * from './model.js';
 export { renderDiff, renderJson, renderMarkdown, renderText, MARKDOWN_LIMIT, type DiffFormat } from './render.js';
@@ -129,7 +128,7 @@ export async function planDiff(target: string, options: DiffOptions = {}): Promi
         // not change is rendered once
         progress('rendering HelmReleases');
         const renders = new RenderCache();
-        const kubeVersion = options.kubeVersion ?? toConfig.kubeVersion ?? DEFAULT_KUBE_VERSION;
+        const kubeVersion = renderKubeVersion(toRoot, options.kubeVersion ?? toConfig.kubeVersion);
         for (const [repo, config] of [[fromRepo, fromConfig], [toRepo, toConfig]] as const) {
           const fetcher = createChartFetcher({ settings: config.chartSettings, offline: isOffline(options.offline), selectVersion: (v, c) => engine.selectVersion(v, c) });
           await renderHelmReleases(repo, { engine, fetcher, kubeVersion, builtinApiVersions: builtinApiVersions(), cache: renders });

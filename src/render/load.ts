@@ -4,6 +4,8 @@ import { openEngine } from '../engine/index.js';
 import { EngineDirectoryBuilder, loadFluxRepository, type FluxRepository, type LoadOptions } from '../repo/flux/index.js';
 import { renderHelmReleases, type RenderCache } from './index.js';
 import { bundledSchemaManifest } from '../schema/builtin/bundled.js';
+import { DEFAULT_KUBE_VERSION } from '../k8s/version.js';
+import { talosKubeVersion } from '../repo/talos-version.js';
 
 /**
  * The API versions of Kubernetes' own kinds, as `.Capabilities.APIVersions` lists them on a real
@@ -27,6 +29,7 @@ export interface ChartRenderSettings {
   /** Only the chart cache; never the network. Default: SLIPWAY_OFFLINE=1 in the environment. */
   offline?: boolean;
   cacheDir?: string;
+  /** `.Capabilities.KubeVersion`; default: the repository's Talos config (renderKubeVersion), else 1.31. */
   kubeVersion?: string;
   cache?: RenderCache;
   onChartProgress?: (event: ChartProgress) => void;
@@ -44,12 +47,17 @@ export async function loadAndRender(root: string, options: LoadOptions, charts: 
         selectVersion: (versions, constraint) => engine.selectVersion(versions, constraint),
         onProgress: charts.onChartProgress,
       });
-      await renderHelmReleases(repo, { engine, fetcher, kubeVersion: charts.kubeVersion, builtinApiVersions: builtinApiVersions(), cache: charts.cache, onProgress: charts.onRenderProgress });
+      await renderHelmReleases(repo, { engine, fetcher, kubeVersion: renderKubeVersion(root, charts.kubeVersion), builtinApiVersions: builtinApiVersions(), cache: charts.cache, onProgress: charts.onRenderProgress });
     }
     return repo;
   } finally {
     await engine.close();
   }
+}
+
+/** The Kubernetes version Helm renders for: the one given, else the Talos config's, else the default. */
+export function renderKubeVersion(root: string, given: string | undefined): string {
+  return given ?? talosKubeVersion(root)?.version ?? DEFAULT_KUBE_VERSION;
 }
 
 /** --offline, else SLIPWAY_OFFLINE=1 (air-gapped CI, and the test suite: tests never leave the machine). */

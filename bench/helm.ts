@@ -8,9 +8,15 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { createChartFetcher, isChartMiss, type ChartMirror, type ChartRequest } from '../src/charts/index.js';
+import { openEngine } from '../src/engine/index.js';
+import { builtinApiVersions, loadAndRender } from '../src/render/load.js';
 import { runCheck } from '../src/check/engine.js';
 import type { CheckResult, Finding } from '../src/check/finding.js';
 import { sharedDir, sharedSchemas } from '../test/helpers.js';
+import { chartReposDir } from '../test/helpers/chart-servers.js';
 import { startChartMirror } from '../test/helpers/chart-mirror.js';
 
 const corpus = path.join(sharedDir, 'corpus');
@@ -39,10 +45,54 @@ async function timed(run: () => Promise<CheckResult>): Promise<{ result: CheckRe
   return { result, ms: performance.now() - t0 };
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Render time per release: every application chart of ../shared/charts (newest version of each)
+ * with its default values, fetched from the local Helm repository into an empty cache and
+ * rendered ("cold"), then again from the filled cache ("cached"). One engine worker.
+ */
+async function perRelease(mirrors: ChartMirror[], cacheDir: string): Promise<void> {
+  const requests: ChartRequest[] = [];
+  for (const repo of readdirSync(chartReposDir).sort()) {
+    const index = parse(readFileSync(path.join(chartReposDir, repo, 'index.yaml'), 'utf8')) as { entries: Record<string, Array<{ version: string; type?: string }>> };
+    const http = mirrors.find((m) => m.to.endsWith(`/${repo}`) && !m.from.startsWith('oci://'));
+    if (!http) continue;
+    for (const [chart, entries] of Object.entries(index.entries)) {
+      if (entries[0].type === 'library') continue;
+      requests.push({ type: 'helm', repoUrl: http.from, chart, version: entries[0].version });
+    }
+  }
+  const engine = await openEngine([os.tmpdir()], { workers: 1 });
+  try {
+    const apiVersions = builtinApiVersions();
+    const settings = { mirrors, auth: [], knowledge: [] };
+    const round = async (): Promise<number[]> => {
+      const fetcher = createChartFetcher({ settings, cacheDir, selectVersion: (v, c) => engine.selectVersion(v, c) });
+      const times: number[] = [];
+      for (const request of requests) {
+        const t0 = performance.now();
+        const got = await fetcher.fetch(request);
+        if (isChartMiss(got)) continue;
+        const r = await engine.helmRender({ release: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'bench', namespace: 'default' }, spec: {} }, chart: { archive: readFileSync(got.file) }, valuesFrom: [], kubeVersion: '1.33.0', apiVersions });
+        if (r.ok) times.push(performance.now() - t0);
+      }
+      return times;
+    };
+    await engine.helmRender({ release: { metadata: { name: 'warm' } }, chart: { archive: new Uint8Array() }, valuesFrom: [], apiVersions: [] }); // engine start-up, not counted
+    const cold = await round();
+    const cached = await round();
+    console.log(`render per release (${cold.length} charts of ../shared/charts, default values, 1 worker): cold (fetch from 127.0.0.1 + render) median ${median(cold).toFixed(0)} ms, max ${Math.max(...cold).toFixed(0)} ms; cached (chart from the cache + render) median ${median(cached).toFixed(0)} ms, max ${Math.max(...cached).toFixed(0)} ms`);
+  } finally {
+    await engine.close();
+  }
+}
+
 const mirror = await startChartMirror();
 const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-helm-'));
 console.log(`charts served: ${mirror.charts} OCI pushes, ${mirror.mirrors.length} mirrors (HTTP + docker-registry on 127.0.0.1)`);
 try {
+  await perRelease(mirror.mirrors, path.join(work, 'per-release'));
   for (const repo of repos) {
     const root = path.join(corpus, repo);
     const base = { schemaDirs: [sharedSchemas], cacheDir: false as const };
@@ -51,7 +101,10 @@ try {
       console.log(`\n${repo}: no clusters`);
       continue;
     }
-    const charts = { settings: { mirrors: mirror.mirrors, auth: [], knowledge: [] }, cacheDir: path.join(work, repo) };
+    // every chart URL the repository names: those not in ../shared/charts go to 127.0.0.1 too (a 404), never to the network
+    const loaded = await loadAndRender(root, {}, { enabled: false });
+    const urls = loaded.clusters.flatMap((c) => c.helmReleases.map((h) => h.chartLocation)).flatMap((l) => (l.type === 'helm' ? [l.repoUrl] : l.type === 'oci' ? [l.url] : []));
+    const charts = { settings: { mirrors: [...mirror.mirrors, ...mirror.unmapped(urls)], auth: [], knowledge: [] }, cacheDir: path.join(work, repo) };
     const cold = await timed(() => runCheck(root, { ...base, offline: false, charts }));
     const warm = await timed(() => runCheck(root, { ...base, offline: false, charts }));
     const counts = cold.result.clusters.reduce((a, c) => ({ total: a.total + c.helmReleases.total, rendered: a.rendered + c.helmReleases.rendered, notVerified: a.notVerified + c.helmReleases.notVerified }), { total: 0, rendered: 0, notVerified: 0 });
@@ -59,10 +112,11 @@ try {
     console.log(`\n${repo}: ${cold.result.clusters.length} cluster(s), ${counts.total} HelmReleases: ${counts.rendered} rendered, ${counts.notVerified} not verified, ${failed} failing in Helm`);
     const reasons = new Map<string, number>();
     for (const f of cold.result.findings.filter((x) => x.rule === 'helm/not-verified')) {
-      const why = /not in the chart cache|no chart version|not found|404|manifest unknown|no such|has no version|no tag|unknown to/i.test(f.message) ? 'chart or version not in ../shared/charts'
+      const why = /\/unmapped\//.test(f.message) ? 'chart not in ../shared/charts'
+        : /not in the chart cache|no chart version|not found|404|manifest unknown|no such|has no version|no tag|unknown to/i.test(f.message) ? 'chart version not in ../shared/charts'
         : /outside this repository|not supported|needs the chart|not in the cluster/i.test(f.message) ? 'source outside the repository or unsupported'
           : /not readable offline/.test(f.message) ? 'values not readable offline'
-            : /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|network/i.test(f.message) ? 'chart not in ../shared/charts (no local mirror for its URL)' : 'other';
+            : /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|network/i.test(f.message) ? 'chart host unreachable' : 'other';
       reasons.set(why, (reasons.get(why) ?? 0) + 1);
     }
     for (const [why, n] of [...reasons].sort()) console.log(`  not verified: ${n} × ${why}`);

@@ -1,8 +1,9 @@
 // `npm run bench`: check on a generated fleet against the floor of parsing the same files,
-// cold and warm, then the corpus load benchmark, then the engine benchmarks (bench/engine.ts).
+// cold and warm, then the corpus load benchmark, then the engine benchmarks (bench/engine.ts),
+// then HelmRelease rendering on the corpus with ../shared/charts served locally (bench/helm.ts).
 // Prints figures; asserts nothing.
 // Options: --clusters N --apps N (fleet size; default ~20,000 documents), --rounds N,
-// --engine (the engine benchmarks only).
+// --engine (the engine benchmarks only), --helm (the rendering benchmark only).
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,8 +20,13 @@ const flag = (name: string, fallback: number) => {
 const size = { clusters: flag('clusters', DEFAULT_SIZE.clusters), apps: flag('apps', DEFAULT_SIZE.apps) };
 const rounds = Math.max(1, flag('rounds', 3));
 const engineBench = () => execFileSync(process.execPath, [path.join(here, 'engine.js'), String(rounds)], { stdio: 'inherit' });
+const helmBench = () => execFileSync(process.execPath, [path.join(here, 'helm.js')], { stdio: 'inherit' });
 if (args.includes('--engine')) {
   engineBench();
+  process.exit(0);
+}
+if (args.includes('--helm')) {
+  helmBench();
   process.exit(0);
 }
 
@@ -75,3 +81,4 @@ execFileSync(process.execPath, [path.join(here, 'corpus.js'), String(rounds)], {
 
 console.log('');
 engineBench();
+helmBench();

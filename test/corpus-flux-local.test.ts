@@ -4,46 +4,20 @@
 // below with its reason (and in test/flux-local-differences.md) and asserted exactly, so that a
 // new difference fails the test instead of hiding in a skip list.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadFlux, type FluxRepository } from '../src/repo/flux/index.js';
-import { repoRoot } from './helpers.js';
 
-const fluxLocal = path.resolve(repoRoot, '..', 'shared', 'corpus', 'allenporter__flux-local');
+import { fluxLocalDir as fluxLocal, norm, snapshotCases, sourcesOf } from './helpers/flux-local.js';
 
 interface Case { id: string; args: string[]; expected: string }
 
-/** Snapshot bodies by name, from a syrupy .ambr file. */
-function readSnapshots(file: string): Map<string, string> {
-  const text = readFileSync(path.join(fluxLocal, file), 'utf8');
-  const out = new Map<string, string>();
-  for (const m of text.matchAll(/# name: (\S+)\n  '''\n([\s\S]*?)\n  '''\n/g)) out.set(m[1], m[2].replace(/^  /gm, ''));
-  return out;
-}
-
 function cases(test: string, snapshotFile: string): Case[] {
-  const index = JSON.parse(readFileSync(path.join(fluxLocal, 'TESTCASES.json'), 'utf8')) as { cases: Array<{ test: string; params?: Array<{ id: string; value: string[] }> }> };
-  const snaps = readSnapshots(snapshotFile);
-  const entry = index.cases.find((c) => c.test === test);
-  return (entry?.params ?? []).map((p) => ({ id: p.id, args: p.value, expected: snaps.get(`${test}[${p.id}]`) ?? '' }));
+  return snapshotCases(test, snapshotFile).map((c) => ({ id: c.id, args: c.args, expected: c.expected ?? '' }));
 }
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
-}
-
-const norm = (p: string) => p.replace(/^\.\//, '').replace(/\/$/, '');
-
-/** `--sources a,b=dir` → the local folders of remote sources. */
-function sourcesOf(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (arg(args, '--sources') ?? '').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return out;
 }
 
 const loads = new Map<string, Promise<FluxRepository>>();

@@ -16,46 +16,23 @@ import { parseAllDocuments } from 'yaml';
 import { loadAndRender } from '../src/render/load.js';
 import type { ChartMirror, ChartsSettings } from '../src/charts/types.js';
 import type { AppliedResource, FluxCluster, FluxRepository } from '../src/repo/flux/index.js';
-import { repoRoot, sharedDir } from './helpers.js';
+import { sharedDir } from './helpers.js';
+import { argAll, fluxLocalDir as fluxLocal, norm, snapshotCases, sourcesOf } from './helpers/flux-local.js';
 import { chartReposDir, pushChart, startHelmRepoServer, startRegistry, type Registry, type TestServer } from './helpers/chart-servers.js';
 
-const fluxLocal = path.resolve(repoRoot, '..', 'shared', 'corpus', 'allenporter__flux-local');
 type Obj = Record<string, unknown>;
 
 // ---- the golden cases
 
 interface Case { test: string; id: string; args: string[]; expected: string }
 
-function readSnapshots(file: string): Map<string, string> {
-  const text = readFileSync(path.join(fluxLocal, file), 'utf8');
-  const out = new Map<string, string>();
-  for (const m of text.matchAll(/# name: (\S+)\n  '''\n([\s\S]*?)\n  '''\n/g)) out.set(m[1], m[2].replace(/^  /gm, ''));
-  for (const m of text.matchAll(/# name: (\S+)\n  ''\n/g)) out.set(m[1], '');
-  return out;
-}
-
 function cases(test: string, snapshotFile: string): Case[] {
-  const index = JSON.parse(readFileSync(path.join(fluxLocal, 'TESTCASES.json'), 'utf8')) as { cases: Array<{ test: string; params?: Array<{ id: string; value: string[] }> }> };
-  const snaps = readSnapshots(snapshotFile);
-  const entry = index.cases.find((c) => c.test === test);
-  return (entry?.params ?? []).map((p) => {
-    const expected = snaps.get(`${test}[${p.id}]`);
-    if (expected === undefined) throw new Error(`no snapshot ${test}[${p.id}]`);
-    return { test, id: p.id, args: p.value, expected };
+  return snapshotCases(test, snapshotFile).map((c) => {
+    if (c.expected === undefined) throw new Error(`no snapshot ${test}[${c.id}]`);
+    return { ...c, expected: c.expected };
   });
 }
 
-/** Value of `--name V` or `--name=V`, every occurrence. */
-function argAll(args: string[], ...names: string[]): string[] {
-  const out: string[] = [];
-  args.forEach((a, i) => {
-    for (const n of names) {
-      if (a === n && i + 1 < args.length) out.push(args[i + 1]);
-      else if (a.startsWith(n + '=')) out.push(a.slice(n.length + 1));
-    }
-  });
-  return out;
-}
 const arg = (args: string[], ...names: string[]): string | undefined => argAll(args, ...names)[0];
 const WITH_VALUE = new Set(['--path', '-n', '--namespace', '--sources', '-a', '--api-versions', '--show-only', '--kube-version']);
 function positionals(args: string[]): string[] {
@@ -66,17 +43,6 @@ function positionals(args: string[]): string[] {
   }
   return out;
 }
-const norm = (p: string) => p.replace(/^\.\//, '').replace(/\/$/, '');
-
-function sourcesOf(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (arg(args, '--sources') ?? '').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return out;
-}
-
 // ---- charts: the upstream URLs of ../shared/charts/README.md onto local servers
 
 function upstreamTable(): Array<{ repoId: string; url: string }> {

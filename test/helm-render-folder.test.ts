@@ -9,7 +9,9 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCheck } from '../src/check/engine.js';
 import { loadAndRender } from '../src/render/load.js';
-import { fluxBootstrapFiles, sharedSchemas } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { fluxBootstrapFiles, sharedSchemas, slipwayBin } from './helpers.js';
 import { startHelmRepoServer } from './helpers/chart-servers.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-helm-folder-'));
@@ -151,6 +153,46 @@ describe('a chart folder of the repository', () => {
     } finally {
       await http.close();
     }
+  });
+
+  it('valuesFrom reads a Secret that only exists in the cluster from .slipway.yaml assume:', async () => {
+    const root = repo('assume', '  valuesFrom:\n    - kind: Secret\n      name: demo-values\n      valuesKey: values.yaml\n', {
+      '.slipway.yaml': 'assume:\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: demo-values, namespace: demo }\n    stringData:\n      values.yaml: "greeting: from-the-cluster"\n',
+    });
+    const loaded = await loadAndRender(root, {}, { offline: true, cacheDir: path.join(work, 'cache-assume') });
+    const cluster = loaded.clusters[0];
+    const hr = cluster.helmReleases.find((h) => h.key === 'demo/demo')!;
+    assert.equal(hr.render?.status, 'rendered', hr.render?.reason);
+    const deployment = cluster.kustomizations.flatMap((k) => k.resources).find((r) => r.rendered && r.id.kind === 'Deployment')!.object as any;
+    assert.deepEqual(deployment.spec.template.spec.containers[0].args, ['from-the-cluster']);
+    const result = await runCheck(root, { schemaDirs: [sharedSchemas], cacheDir: false, offline: true });
+    assert.deepEqual(result.findings.filter((f) => f.severity === 'error' || f.rule === 'flux/source-missing').map((f) => `${f.rule} ${f.message}`), []);
+  });
+
+  it('slipway render and slipway charts list through the CLI', () => {
+    const root = repo('cli', '  values:\n    greeting: hello\n');
+    const env = { ...process.env, SLIPWAY_OFFLINE: '1', SLIPWAY_CACHE_DIR: path.join(work, 'cache-cli') };
+    const run = (...args: string[]) => spawnSync(process.execPath, [slipwayBin, ...args], { encoding: 'utf8', env });
+    const hr = run('render', root, '--helmrelease', 'demo/demo');
+    assert.equal(hr.status, 0, hr.stderr);
+    const kinds = parseAllDocuments(hr.stdout).map((d) => (d.toJS() as { kind: string }).kind);
+    assert.deepEqual(kinds.sort(), ['CustomResourceDefinition', 'Deployment']);
+    assert.match(hr.stdout, /^# Source: demo\/templates\/deployment\.yaml$/m);
+    const ks = run('render', root, '--kustomization', 'flux-system/infra');
+    assert.equal(ks.status, 0, ks.stderr);
+    assert.deepEqual(parseAllDocuments(ks.stdout).map((d) => (d.toJS() as { kind: string }).kind).sort(), ['HelmRelease', 'Namespace']);
+    const all = run('render', root, '--all');
+    assert.equal(all.status, 0, all.stderr);
+    assert.ok(parseAllDocuments(all.stdout).length >= 6);
+    const usage = run('render', root);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /give exactly one of --kustomization NS\/NAME, --helmrelease NS\/NAME or --all/);
+    const unknown = run('render', root, '--helmrelease', 'demo/nope');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /has no HelmRelease demo\/nope/);
+    const list = run('charts', 'list', root);
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /folder charts\/demo\n\s+in the repository\n\s+for demo\/demo/);
   });
 
   it('a missing required value is helm/render at the HelmRelease, with Helm\'s message', async () => {

@@ -75,8 +75,8 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
   const config = emptyConfig();
   config.file = CONFIG_FILE;
   for (const key of Object.keys(value)) {
-    if (!['kubeVersion', 'rules', 'exemptions', 'charts', 'substitutions', 'sources'].includes(key)) {
-      fail(key, 'unknown setting; known: kubeVersion, rules, exemptions, charts, substitutions, sources');
+    if (!['kubeVersion', 'rules', 'exemptions', 'charts', 'substitutions', 'sources', 'assume'].includes(key)) {
+      fail(key, 'unknown setting; known: kubeVersion, rules, exemptions, charts, substitutions, sources, assume');
     }
   }
   if (value.kubeVersion !== undefined) config.kubeVersion = String(value.kubeVersion);

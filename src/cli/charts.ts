@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
 import { UserError } from './errors.js';
 import { progressLine } from './progress.js';
+import { readRepoConfig } from './repo-config.js';
 
 export function registerCharts(program: Command): void {
   const charts = program.command('charts').description('the chart cache: what a repository needs, fetched ahead (pull) or shown (list)');
@@ -24,16 +25,9 @@ export function registerCharts(program: Command): void {
 async function run(action: 'pull' | 'list', repoPath: string, opts: { cluster: string[]; offline?: boolean }): Promise<void> {
   const root = path.resolve(repoPath);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UserError(`'${repoPath}' is not a directory; give the root of a Flux repository`);
-  const [{ loadAndRender, isOffline }, { loadCheckConfig, ConfigFileError }, { RULE_IDS }, { createChartFetcher, describeRequest, isChartMiss }, { openEngine }] = await Promise.all([
-    import('../render/load.js'), import('../check/config.js'), import('../check/rules/index.js'), import('../charts/index.js'), import('../engine/index.js'),
+  const [{ loadAndRender, isOffline }, config, { createChartFetcher, describeRequest, isChartMiss }, { openEngine }] = await Promise.all([
+    import('../render/load.js'), readRepoConfig(root), import('../charts/index.js'), import('../engine/index.js'),
   ]);
-  let config;
-  try {
-    config = loadCheckConfig(root, RULE_IDS);
-  } catch (e) {
-    if (e instanceof ConfigFileError) throw new UserError(e.message);
-    throw e;
-  }
   const repo = await loadAndRender(root, { ...parseClusterOptions(opts.cluster), substitutions: config.substitutions }, { enabled: false });
   const needed = new Map<string, { label: string; request?: Parameters<typeof describeRequest>[0]; local?: string; why?: string; releases: string[] }>();
   for (const cluster of repo.clusters) {

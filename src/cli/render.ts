@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
+import { readRepoConfig } from './repo-config.js';
 
 interface RenderOptions { cluster: string[]; kustomization?: string; helmrelease?: string; all?: boolean; offline?: boolean; kubeVersion?: string }
 
@@ -29,16 +30,9 @@ export function registerRender(program: Command): void {
       }
       const root = path.resolve(repoPath);
       if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UserError(`'${repoPath}' is not a directory; give the root of a Flux repository`);
-      const [{ loadAndRender }, { selectObjects, yamlStream }, { loadCheckConfig, ConfigFileError }, { RULE_IDS }] = await Promise.all([
-        import('../render/load.js'), import('../render/stream.js'), import('../check/config.js'), import('../check/rules/index.js'),
+      const [{ loadAndRender }, { selectObjects, yamlStream }, config] = await Promise.all([
+        import('../render/load.js'), import('../render/stream.js'), readRepoConfig(root),
       ]);
-      let config;
-      try {
-        config = loadCheckConfig(root, RULE_IDS);
-      } catch (e) {
-        if (e instanceof ConfigFileError) throw new UserError(e.message);
-        throw e;
-      }
       const progress = progressLine(process.stderr);
       const repo = await loadAndRender(root, { ...parseClusterOptions(opts.cluster), substitutions: config.substitutions }, {
         enabled: !opts.kustomization, settings: config.chartSettings, offline: opts.offline,

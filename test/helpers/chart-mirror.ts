@@ -12,6 +12,11 @@ import { chartReposDir, pushChart, startHelmRepoServer, startRegistry, type Regi
 export interface ChartMirrorSet {
   mirrors: ChartMirror[];
   charts: number;
+  /**
+   * Mirrors that send every other chart URL (not in ../shared/charts) to 127.0.0.1 as well, where
+   * it is not found: nothing is asked of the network, and the answer is a plain 404.
+   */
+  unmapped(urls: Iterable<string>): ChartMirror[];
   close(): Promise<void>;
 }
 
@@ -53,5 +58,17 @@ export async function startChartMirror(): Promise<ChartMirrorSet> {
       }
     }
   }
-  return { mirrors, charts, close: async () => { await http.close(); await registry.stop(); } };
+  const unmapped = (urls: Iterable<string>): ChartMirror[] => {
+    const out = new Map<string, ChartMirror>();
+    for (const url of urls) {
+      if (mirrors.some((m) => url === m.from || url.startsWith(`${m.from}/`))) continue;
+      const u = new URL(url.replace(/^oci:/, 'https:'));
+      const from = `${url.startsWith('oci://') ? 'oci' : u.protocol.slice(0, -1)}://${u.host}`;
+      out.set(from, url.startsWith('oci://')
+        ? { from, to: `oci://${registry.host}/unmapped/${u.host}`, plainHTTP: true }
+        : { from, to: `${http.url}/unmapped/${u.host}`, plainHTTP: false });
+    }
+    return [...out.values()];
+  };
+  return { mirrors, charts, unmapped, close: async () => { await http.close(); await registry.stop(); } };
 }

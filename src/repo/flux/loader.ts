@@ -19,7 +19,7 @@ import type { BuildOutcome, DirectoryBuilder, FluxBuildRequest } from './builder
 import { collectVariables, hasPostBuild, substitutionSourcesReady, unknownPlaceholder, type VariableSet } from './variables.js';
 import { listYamlFiles } from './scan.js';
 import { isHelmRelease, resolveHelmRelease, type ChartSourceLookup } from './helm.js';
-import { readOfflineConfig, substitutionsFor } from './offline-config.js';
+import { readOfflineConfig, substitutionsFor, type OfflineConfig } from './offline-config.js';
 import { computeClusterGraph } from './waves.js';
 import { bool, isFluxKustomization, isMap, list, map, metadataOf, normalizeRel, str } from './yaml-util.js';
 
@@ -50,7 +50,7 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
     if (entries.length === 0) problems.push(noEntryPointProblem(scan.templates.length, scan.yamlFiles));
   }
 
-  const loaded = await Promise.all(entries.map(async (entry) => ({ entry, cluster: await loadCluster(root, entry, builder, substitutionsFor(substitutions, entry.name), mappedSources) })));
+  const loaded = await Promise.all(entries.map(async (entry) => ({ entry, cluster: await loadCluster(root, entry, builder, substitutionsFor(substitutions, entry.name), mappedSources, config.assume) })));
   // An entry point that another cluster's tree applies (a home-ops app folder holding its own
   // ks.yaml, say) is part of that cluster, not a cluster of its own. Checked from the least
   // trusted kind of entry point up, so that of two entries reaching each other the first stays.
@@ -133,8 +133,10 @@ function uniqueNames(clusters: FluxCluster[]): void {
   for (const c of clusters) if ((count.get(c.name) ?? 0) > 1) c.name = c.root || c.name;
 }
 
-async function loadCluster(repoRoot: string, entry: EntryPoint, builder: DirectoryBuilder, fixtures: Record<string, string>, mappedSources: Record<string, string>): Promise<FluxCluster> {
+async function loadCluster(repoRoot: string, entry: EntryPoint, builder: DirectoryBuilder, fixtures: Record<string, string>, mappedSources: Record<string, string>, assumed: OfflineConfig['assume']): Promise<FluxCluster> {
   const inventory = new ClusterInventory();
+  // objects that exist outside Git (.slipway.yaml assume:): there before any Kustomization
+  for (const a of assumed) inventory.add(a.object, a.origin, undefined);
   const resolver = new SourceResolver(repoRoot, inventory, mappedSources);
   const synthesized = new Map<string, FluxSource>();
   // the sync source is known before anything is built (Flux is bootstrapped with it)

@@ -5,23 +5,31 @@
 //     infra: { CLUSTER_DOMAIN: example.org }
 //   sources:                  # a remote source whose content is checked out in a local folder
 //     OCIRepository/flux-system/cluster: tests/testdata/cluster3
+//   assume:                   # objects that exist in every cluster without being in Git (made by
+//     - apiVersion: v1        # hand, by a bootstrap script or by an operator), with values to use
+//       kind: Secret          # offline — e.g. what a HelmRelease's valuesFrom reads
+//       metadata: { name: app-values, namespace: default }
+//       stringData: { values.yaml: "replicaCount: 2" }
 //
 // Other keys of .slipway.yaml (rules, exemptions) belong to the checker and are ignored here.
 import { readYamlFile } from '../yaml/reader.js';
-import type { FluxProblem } from './model.js';
+import type { FluxProblem, SourcePosition } from './model.js';
+import type { YamlMap } from '../yaml/values.js';
 import { isMap, str } from './yaml-util.js';
 import { statInside } from './sources.js';
 
 export interface OfflineConfig {
   substitutions: Record<string, Record<string, string>>;
   sources: Record<string, string>;
+  /** `assume:` objects, with where each is written. */
+  assume: Array<{ object: YamlMap; origin: SourcePosition }>;
   problems: FluxProblem[];
 }
 
 export const CONFIG_FILE = '.slipway.yaml';
 
 export function readOfflineConfig(repoRoot: string): OfflineConfig {
-  const config: OfflineConfig = { substitutions: {}, sources: {}, problems: [] };
+  const config: OfflineConfig = { substitutions: {}, sources: {}, assume: [], problems: [] };
   if (!statInside(repoRoot, CONFIG_FILE)?.isFile()) return config;
   const { documents, errors } = readYamlFile(repoRoot, CONFIG_FILE);
   for (const e of errors) config.problems.push({ code: 'yaml', message: `${e.rule}: ${e.message}`, file: e.file, line: e.line });
@@ -37,6 +45,17 @@ export function readOfflineConfig(repoRoot: string): OfflineConfig {
   }
   if (isMap(doc.sources)) {
     for (const [k, v] of Object.entries(doc.sources)) if (str(v) !== undefined) config.sources[k] = str(v)!;
+  }
+  if (Array.isArray(doc.assume)) {
+    const line = documents[0]?.line ?? 1;
+    doc.assume.forEach((o, i) => {
+      const meta = isMap(o) && isMap(o.metadata) ? o.metadata : undefined;
+      if (!isMap(o) || !str(o.kind) || !str(o.apiVersion) || !meta || !str(meta.name)) {
+        config.problems.push({ code: 'yaml', message: `${CONFIG_FILE}: assume[${i}] must be a Kubernetes object with apiVersion, kind and metadata.name`, file: CONFIG_FILE, line });
+        return;
+      }
+      config.assume.push({ object: o, origin: { file: CONFIG_FILE, line } });
+    });
   }
   return config;
 }

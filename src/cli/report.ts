@@ -19,7 +19,9 @@ export function registerReport(program: Command): void {
     .option('--kube-version <x.y>', 'target Kubernetes version (default: .slipway.yaml kubeVersion, else 1.31)')
     .option('--schemas <dir>', 'schema folder (CRDs-catalog or kubeconform layout, or a parent of them); repeatable', collectRepeatable, [] as string[])
     .option('--cluster <name[=path]>', 'only this cluster, or an explicit entry point; repeatable', collectRepeatable, [] as string[])
-    .action(async (target: string, opts: { out: string; title?: string; kubeVersion?: string; schemas: string[]; cluster: string[] }) => {
+    .option('--offline', 'charts from the chart cache only; also SLIPWAY_OFFLINE=1')
+    .option('--no-render', 'do not render HelmReleases')
+    .action(async (target: string, opts: { out: string; title?: string; kubeVersion?: string; schemas: string[]; cluster: string[]; offline?: boolean; render: boolean }) => {
       const [{ ConfigFileError }, { generateReport }, { SchemaSourceError }] = await Promise.all([
         import('../check/config.js'), import('../report/index.js'), import('../schema/index.js'),
       ]);
@@ -38,6 +40,8 @@ export function registerReport(program: Command): void {
           ...parseClusterOptions(opts.cluster),
           ...(opts.title ? { title: opts.title } : {}),
           progress: progress.update,
+          offline: opts.offline,
+          render: opts.render,
         });
       } catch (err) {
         if (err instanceof ConfigFileError || err instanceof SchemaSourceError) throw new UserError(err.message);

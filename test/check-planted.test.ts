@@ -266,6 +266,20 @@ describe('planted defects', () => {
     return { file, line: lineOf(dir, file, 'apiVersion: v1') };
   }));
 
+  it('network/default-deny is quiet for a namespace that only holds Secrets and permissions', async () => {
+    const dir = copy();
+    const file = 'kubernetes/infrastructure/cilium/config/secrets-namespace.yaml';
+    writeFileSync(path.join(dir, file), '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: cilium-secrets\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: read\n  namespace: cilium-secrets\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get]\n');
+    append(dir, 'kubernetes/infrastructure/cilium/config/kustomization.yaml', '  - ./secrets-namespace.yaml\n');
+    const known = new Set(baseline.map(key));
+    assert.deepEqual((await check(dir)).filter((f) => !known.has(key(f))).map(key), []);
+    // the same namespace with a workload in it is flagged
+    append(dir, file, '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: cilium-secrets\nspec:\n  containers:\n    - name: c\n      image: ghcr.io/example/c:1.0.0\n      resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 32Mi } }\n');
+    const fresh = (await check(dir)).filter((f) => !known.has(key(f)) && f.rule === 'network/default-deny');
+    assert.deepEqual(fresh.map((f) => `${f.file}:${f.line}`), [`${file}:${lineOf(dir, file, 'apiVersion: v1')}`]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('fleet/network-overlap', () => planted('fleet/network-overlap', (dir) => {
     edit(dir, 'clusters/beta/cluster-settings.yaml', 'POD_CIDR: 10.2.0.0/16', 'POD_CIDR: 10.1.128.0/17');
     const file = 'kubernetes/infrastructure/cilium/app/helmrelease.yaml';

@@ -43,31 +43,24 @@ func handle(in []byte) (out []byte) {
 	case "version":
 		return encode(versions())
 	case "kustomizeBuild":
-		var in KustomizeRequest
-		if err := json.Unmarshal(req.Input, &in); err != nil {
-			return badRequest(err)
-		}
-		return encode(kustomizeBuild(in))
+		return run(req.Input, kustomizeBuild)
 	case "fluxBuild":
-		var in FluxRequest
-		if err := json.Unmarshal(req.Input, &in); err != nil {
-			return badRequest(err)
-		}
-		return encode(fluxBuild(in))
+		return run(req.Input, fluxBuild)
 	case "helmRender":
-		var in HelmRenderRequest
-		if err := json.Unmarshal(req.Input, &in); err != nil {
-			return badRequest(err)
-		}
-		return encode(helmRender(in))
+		return run(req.Input, helmRender)
 	case "selectVersion":
-		var in SelectVersionRequest
-		if err := json.Unmarshal(req.Input, &in); err != nil {
-			return badRequest(err)
-		}
-		return encode(selectVersion(in))
+		return run(req.Input, selectVersion)
 	}
 	return encode(errorResult{Error: &failure{Kind: "request", Message: "unknown op " + req.Op}})
+}
+
+// run decodes an operation's input into its request type, runs it and encodes the result.
+func run[In any, Out any](input json.RawMessage, op func(In) Out) []byte {
+	var in In
+	if err := json.Unmarshal(input, &in); err != nil {
+		return badRequest(err)
+	}
+	return encode(op(in))
 }
 
 func encode(v any) []byte {

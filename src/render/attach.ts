@@ -4,17 +4,17 @@
 import { factsOf } from '../k8s/facts.js';
 import type { K8sObject } from '../k8s/object.js';
 import type { RenderedObject } from '../engine/index.js';
-import type { AppliedResource, FluxKustomization, HelmReleaseInfo, ObjectId } from '../repo/flux/index.js';
+import { objectIdOf, type AppliedResource, type FluxKustomization, type HelmReleaseInfo, type ObjectId } from '../repo/flux/index.js';
 import type { YamlMap } from '../repo/yaml/values.js';
 
 export function attachRendered(ks: FluxKustomization, hr: HelmReleaseInfo, objects: RenderedObject[], namespace: string, clusterScoped: (o: ObjectId) => boolean): AppliedResource[] {
   const attached = objects.map((r): AppliedResource => {
     const object = r.object as YamlMap;
-    const id = objectId(object);
+    const id = objectIdOf(object);
     // Helm applies an object without a namespace to the release namespace
     if (!id.namespace && !r.crd && !clusterScoped(id)) {
       id.namespace = namespace;
-      (object.metadata as Record<string, unknown>).namespace = namespace;
+      object.metadata = { ...(object.metadata as Record<string, unknown> | undefined), namespace };
     }
     return {
       id, object, origin: hr.origin,
@@ -24,12 +24,4 @@ export function attachRendered(ks: FluxKustomization, hr: HelmReleaseInfo, objec
   ks.resources.push(...attached);
   Object.assign(ks, factsOf(ks.resources.map((r) => r.object as unknown as K8sObject)));
   return attached;
-}
-
-function objectId(obj: YamlMap): ObjectId {
-  const meta = (obj.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
-  const id: ObjectId = { apiVersion: String(obj.apiVersion ?? ''), kind: String(obj.kind ?? ''), name: String(meta.name ?? '') };
-  if (typeof meta.namespace === 'string' && meta.namespace) id.namespace = meta.namespace;
-  return id;
 }

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { ChartFetcher } from '../charts/index.js';
 import type { Engine, HelmRenderResult } from '../engine/index.js';
 import type { FluxCluster, FluxRepository, HelmReleaseInfo, HelmRenderOutcome } from '../repo/flux/index.js';
+import { factsOf } from '../k8s/facts.js';
+import type { K8sObject } from '../k8s/object.js';
 import { attachRendered } from './attach.js';
 import { obtainChart } from './charts.js';
 import { ScopeIndex } from './scope.js';
@@ -122,14 +124,10 @@ function withOptionalValues(hr: HelmReleaseInfo): Record<string, unknown> {
   return { ...hr.object, spec };
 }
 
+/** "group/Kind" of the CRDs among `objects`: the crd: facts they provide (src/k8s/facts.ts). */
 function crdsOf(objects: Array<Record<string, unknown>>): string[] {
-  const out = new Set<string>();
-  for (const o of objects) {
-    if (o.kind !== 'CustomResourceDefinition') continue;
-    const spec = (o.spec ?? {}) as { group?: unknown; names?: { kind?: unknown } };
-    if (typeof spec.group === 'string' && typeof spec.names?.kind === 'string') out.add(`${spec.group}/${spec.names.kind}`);
-  }
-  return [...out].sort();
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition' && typeof o.metadata === 'object');
+  return factsOf(crds as unknown as K8sObject[]).provides.filter((f) => f.startsWith('crd:')).map((f) => f.slice('crd:'.length));
 }
 
 function firstLine(s: string): string {

@@ -20,8 +20,14 @@ function* releases(ctx: CheckContext) {
   }
 }
 
-function finding(ctx: CheckContext, cluster: string, hr: HelmReleaseInfo, pointer: string, message: string): RuleFinding {
-  return { message, file: hr.origin?.file, ...ctx.locator.locate(hr.origin, pointer), cluster, resource: helmReleaseRef(hr) };
+/** A finding at the HelmRelease (the field `pointer` names) for each release `judge` has something to say about. */
+function releaseFindings(ctx: CheckContext, judge: (hr: HelmReleaseInfo) => { pointer: string; message: string } | undefined): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const { cluster, hr } of releases(ctx)) {
+    const said = judge(hr);
+    if (said) out.push({ message: said.message, file: hr.origin?.file, ...ctx.locator.locate(hr.origin, said.pointer), cluster: cluster.name, resource: helmReleaseRef(hr) });
+  }
+  return out;
 }
 
 /** Helm's message, trimmed of its "Error:" framing and kept to a few lines. */
@@ -39,14 +45,10 @@ export const helmValuesSchema: Rule = {
     why: 'Helm refuses to install or upgrade a release whose values break the chart schema; helm-controller reports the release failed and nothing changes in the cluster.',
     fix: 'correct spec.values (or the valuesFrom ConfigMap/Secret) to what the chart version accepts; the message names each offending path',
   },
-  run(ctx) {
-    const out: RuleFinding[] = [];
-    for (const { cluster, hr } of releases(ctx)) {
-      if (hr.render?.status !== 'failed' || hr.render.failure !== 'values-schema') continue;
-      out.push(finding(ctx, cluster.name, hr, '/spec/values', `HelmRelease ${hr.key}: chart ${chartLabel(hr)} rejects the values: ${helmMessage(hr.render.reason)}`));
-    }
-    return out;
-  },
+  run: (ctx) => releaseFindings(ctx, (hr) => {
+    if (hr.render?.status !== 'failed' || hr.render.failure !== 'values-schema') return undefined;
+    return { pointer: '/spec/values', message: `HelmRelease ${hr.key}: chart ${chartLabel(hr)} rejects the values: ${helmMessage(hr.render.reason)}` };
+  }),
 };
 
 export const helmRender: Rule = {
@@ -57,15 +59,11 @@ export const helmRender: Rule = {
     why: 'a template error, a `required` value or a `fail` in the chart stops helm-controller before anything is applied',
     fix: 'set the values the message asks for, or pin a chart version that renders with these values',
   },
-  run(ctx) {
-    const out: RuleFinding[] = [];
-    for (const { cluster, hr } of releases(ctx)) {
-      if (hr.render?.status !== 'failed' || hr.render.failure === 'values-schema') continue;
-      const what = hr.render.failure === 'values' ? 'cannot compose its values' : hr.render.failure === 'chart' ? 'cannot load its chart' : 'fails to render';
-      out.push(finding(ctx, cluster.name, hr, hr.render.failure === 'values' ? '/spec/valuesFrom' : '/spec/chart', `HelmRelease ${hr.key} ${what} (chart ${chartLabel(hr)}): ${helmMessage(hr.render.reason)}`));
-    }
-    return out;
-  },
+  run: (ctx) => releaseFindings(ctx, (hr) => {
+    if (hr.render?.status !== 'failed' || hr.render.failure === 'values-schema') return undefined;
+    const what = hr.render.failure === 'values' ? 'cannot compose its values' : hr.render.failure === 'chart' ? 'cannot load its chart' : 'fails to render';
+    return { pointer: hr.render.failure === 'values' ? '/spec/valuesFrom' : '/spec/chart', message: `HelmRelease ${hr.key} ${what} (chart ${chartLabel(hr)}): ${helmMessage(hr.render.reason)}` };
+  }),
 };
 
 export const helmNotVerified: Rule = {
@@ -76,14 +74,8 @@ export const helmNotVerified: Rule = {
     why: 'nothing inside an unrendered release — images, pods, CRDs, network policies — has been checked',
     fix: 'make the chart reachable: `slipway charts pull` with network, a mirror in .slipway.yaml charts.mirrors, or credentials in charts.auth',
   },
-  run(ctx) {
-    const out: RuleFinding[] = [];
-    for (const { cluster, hr } of releases(ctx)) {
-      if (!hr.render || hr.render.status !== 'not-verified') continue;
-      out.push(finding(ctx, cluster.name, hr, '/spec/chart', `HelmRelease ${hr.key} not verified: ${hr.render.reason}`));
-    }
-    return out;
-  },
+  run: (ctx) => releaseFindings(ctx, (hr) =>
+    hr.render?.status === 'not-verified' ? { pointer: '/spec/chart', message: `HelmRelease ${hr.key} not verified: ${hr.render.reason}` } : undefined),
 };
 
 function chartLabel(hr: HelmReleaseInfo): string {

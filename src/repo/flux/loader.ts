@@ -21,7 +21,7 @@ import { listYamlFiles } from './scan.js';
 import { isHelmRelease, resolveHelmRelease, type ChartSourceLookup } from './helm.js';
 import { readOfflineConfig, substitutionsFor, type OfflineConfig } from './offline-config.js';
 import { computeClusterGraph } from './waves.js';
-import { bool, isFluxKustomization, isMap, list, map, metadataOf, normalizeRel, str } from './yaml-util.js';
+import { bool, isFluxKustomization, isMap, list, map, metadataOf, normalizeRel, objectIdOf, str } from './yaml-util.js';
 
 interface PendingKustomization {
   object: YamlMap;
@@ -251,7 +251,7 @@ function prepareKustomization(item: PendingKustomization, ctx: ClusterContext): 
     dependsOn: list(spec.dependsOn).filter(isMap).map((d) => `${str(d.namespace) ?? ns}/${str(d.name) ?? ''}`).sort(),
     wait: bool(spec.wait), prune: bool(spec.prune), timeout: str(spec.timeout), interval: str(spec.interval),
     retryInterval: str(spec.retryInterval),
-    healthChecks: list(spec.healthChecks).filter(isMap).map((h) => objectId(h)),
+    healthChecks: list(spec.healthChecks).filter(isMap).map((h) => objectIdOf(h)),
     targetNamespace: str(spec.targetNamespace), serviceAccountName: str(spec.serviceAccountName), suspend: bool(spec.suspend),
     object: item.object,
     status: 'skipped', resources: [], provides: [], uses: [], problems: [],
@@ -298,7 +298,7 @@ function finishKustomization(ks: FluxKustomization, { outcome, vars }: Prepared,
   }
   ks.status = 'built';
   ks.generatedKustomization = outcome.generated;
-  ks.resources = outcome.resources.map((r) => ({ id: objectId(r.object), origin: r.origin, object: r.object }));
+  ks.resources = outcome.resources.map((r) => ({ id: objectIdOf(r.object), origin: r.origin, object: r.object }));
   if (vars) ks.substitution = substitutionReport(ks, outcome, vars);
 
   for (const r of ks.resources) ctx.inventory.add(r.object, r.origin, ks.key);
@@ -331,13 +331,6 @@ function substitutionReport(ks: FluxKustomization, outcome: Extract<BuildOutcome
     }
   });
   return { available, unresolved, unknown: [...unknown].sort() };
-}
-
-function objectId(obj: YamlMap): ObjectId {
-  const meta = isMap(obj.metadata) ? metadataOf(obj) : { name: str(obj.name) ?? '', namespace: str(obj.namespace) };
-  const id: ObjectId = { apiVersion: str(obj.apiVersion) ?? '', kind: str(obj.kind) ?? '', name: meta.name };
-  if (meta.namespace) id.namespace = meta.namespace;
-  return id;
 }
 
 function collectSources(kustomizations: FluxKustomization[], resolver: SourceResolver, synthesized: Map<string, FluxSource>): FluxSource[] {

@@ -1,3 +1,4 @@
+import type { ObjectId } from './model.js';
 // Narrowing helpers for parsed YAML values: Flux objects are read field by field and anything
 // of the wrong type is treated as absent (the schema rules report it, not the loader).
 import type { YamlMap, YamlValue } from '../yaml/values.js';
@@ -55,4 +56,12 @@ export function groupOfApiVersion(apiVersion: string | undefined): string {
 
 export function isFluxKustomization(obj: YamlMap): boolean {
   return obj.kind === 'Kustomization' && groupOfApiVersion(str(obj.apiVersion)) === 'kustomize.toolkit.fluxcd.io';
+}
+
+/** Identity of an object (or of a healthChecks entry, whose name and namespace are top-level). */
+export function objectIdOf(obj: YamlMap): ObjectId {
+  const meta = isMap(obj.metadata) ? metadataOf(obj) : { name: str(obj.name) ?? '', namespace: str(obj.namespace) };
+  const id: ObjectId = { apiVersion: str(obj.apiVersion) ?? '', kind: str(obj.kind) ?? '', name: meta.name };
+  if (meta.namespace) id.namespace = meta.namespace;
+  return id;
 }

@@ -1,5 +1,6 @@
 // `slipway check` on every repository of ../shared/corpus: each checks to completion (exit 0 or 1,
-// never 2), and one line per repository gives the finding counts by rule and severity. The
+// never 2; a repository without a Flux entry point exits 2 with one line saying so), and one line
+// per repository gives the finding counts by rule and severity. The
 // false-positive classes fixed while judging these findings (test/check-corpus-notes.md) are
 // pinned here so they do not come back.
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import { sharedDir, sharedSchemas, slipwayBin } from './helpers.js';
 const corpus = path.join(sharedDir, 'corpus');
 const repositories = readdirSync(corpus).filter((d) => statSync(path.join(corpus, d)).isDirectory()).sort();
 const results = new Map<string, Finding[]>();
+/** Repositories with no Flux entry point: cluster-template is a makejinja template (only *.yaml.j2), rendered by its users. */
+const withoutCluster = new Set(['onedr0p__cluster-template']);
 
 function check(name: string): { status: number | null; findings: Finding[]; stderr: string } {
   const r = spawnSync(process.execPath, [slipwayBin, 'check', path.join(corpus, name), '--format', 'json', '--schemas', sharedSchemas], {
@@ -37,7 +40,16 @@ const of = (repo: string, pred: (f: Finding) => boolean) => (results.get(repo) ?
 describe('slipway check on the corpus', () => {
   it('finds the corpus', () => assert.ok(repositories.length >= 6, `only ${repositories.length} repositories in ${corpus}`));
 
-  for (const name of repositories) {
+  for (const name of repositories.filter((n) => withoutCluster.has(n))) {
+    it(`${name} has no Flux cluster: exit 2 with one line that says what to do`, () => {
+      const r = check(name);
+      assert.equal(r.status, 2, `${name}: exit ${r.status}: ${r.stderr}`);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^slipway: no Flux cluster in .*: it holds \d+ template file\(s\) .* render the templates first .*--cluster NAME=PATH\n$/);
+    });
+  }
+
+  for (const name of repositories.filter((n) => !withoutCluster.has(n))) {
     it(`${name} checks to completion`, () => {
       const r = check(name);
       assert.ok(r.status === 0 || r.status === 1, `${name}: exit ${r.status}: ${r.stderr}`);

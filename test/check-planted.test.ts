@@ -51,11 +51,18 @@ function append(dir: string, file: string, text: string): void {
 }
 
 /** 1-based line of the first line containing `needle` in the planted copy. */
-function lineOf(dir: string, file: string, needle: string, occurrence = 1): number {
+function lineOf(dir: string, file: string, needle: string, occurrence = 1, whole = false): number {
   const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
   let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i].includes(needle) && ++seen === occurrence) return i + 1;
+  for (let i = 0; i < lines.length; i++) if ((whole ? lines[i].trim() === needle : lines[i].includes(needle)) && ++seen === occurrence) return i + 1;
   throw new Error(`"${needle}" not in ${file}`);
+}
+
+/** The line of the `spec:` key of the document in which `needle` appears. */
+function specLineAbove(dir: string, file: string, needle: string): number {
+  const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
+  for (let i = lineOf(dir, file, needle) - 1; i >= 0; i--) if (lines[i] === 'spec:') return i + 1;
+  throw new Error(`no spec: above "${needle}" in ${file}`);
 }
 
 let baseline: Finding[] = [];
@@ -136,8 +143,9 @@ describe('planted defects', () => {
 
   it('flux/dependency-missing: a CR whose CRD provider is not upstream', () => planted('flux/dependency-missing', (dir) => {
     edit(dir, `${PODINFO}/ks.yaml`, '  dependsOn:\n    - name: external-secrets-stores\n', '');
-    const file = `${PODINFO}/app/externalsecret.yaml`;
-    return { file, line: lineOf(dir, file, 'kind: ExternalSecret') - 1, severity: 'error' };
+    // one finding per (dependent, provider), at the dependent's Kustomization: it has no dependsOn left, so its spec
+    const file = `${PODINFO}/ks.yaml`;
+    return { file, line: lineOf(dir, file, 'spec:'), severity: 'error' };
   }));
 
   it('flux/dependency-missing: the provider is upstream but does not wait for its HelmRelease', async () => {
@@ -145,8 +153,9 @@ describe('planted defects', () => {
       // a health check on something else satisfies flux/kustomization-settings, not the CRD ordering
       edit(dir, 'clusters/alpha/infrastructure.yaml', /(  path: \.\/kubernetes\/infrastructure\/external-secrets\/app\n  prune: true\n)  wait: true\n/,
         '$1  healthChecks:\n    - apiVersion: v1\n      kind: Namespace\n      name: external-secrets\n');
-      const file = 'kubernetes/infrastructure/external-secrets/stores/clustersecretstore.yaml';
-      return { file, line: lineOf(dir, file, 'apiVersion: external-secrets.io/v1'), severity: 'error' };
+      // the fix is the provider's: it must wait, so the finding is at its spec
+      const file = 'clusters/alpha/infrastructure.yaml';
+      return { file, line: specLineAbove(dir, file, 'path: ./kubernetes/infrastructure/external-secrets/app'), severity: 'error' };
     });
     assert.ok(fresh.some((f) => /does not wait for it/.test(f.message) && /wait: true/.test(f.message)), fresh.map((f) => f.message).join('\n'));
   });
@@ -155,10 +164,10 @@ describe('planted defects', () => {
     const fresh = await plantedFindings('flux/dependency-missing', (dir) => {
       // depends on the CRD's provider (waiting), but not on the Kustomization that makes the store
       edit(dir, `${ECHO}/ks.yaml`, '    - name: external-secrets-stores\n', '    - name: external-secrets\n');
-      const file = `${ECHO}/app/externalsecret.yaml`;
-      return { file, line: lineOf(dir, file, 'apiVersion: external-secrets.io/v1'), severity: 'warning' };
+      const file = `${ECHO}/ks.yaml`;
+      return { file, line: lineOf(dir, file, 'dependsOn:'), severity: 'warning' };
     });
-    assert.ok(fresh.every((f) => f.severity === 'warning' && /retries/.test(f.message)));
+    assert.ok(fresh.every((f) => f.severity === 'warning' && /retr(y|ies) until/.test(f.message)), fresh.map((f) => f.message).join('\n'));
   });
 
   it('flux/dependency-cycle', async () => {
@@ -182,38 +191,51 @@ describe('planted defects', () => {
   it('flux/dependency-unknown', () => planted('flux/dependency-unknown', (dir) => {
     const file = `${ECHO}/ks.yaml`;
     edit(dir, file, '    - name: external-secrets-stores\n', '    - name: external-secrets-stores\n    - name: does-not-exist\n');
-    return { file, line: lineOf(dir, file, 'kind: Kustomization') - 1 };
+    return { file, line: lineOf(dir, file, '- name: does-not-exist') };
   }));
 
   it('flux/source-missing (chartRef to a missing OCIRepository)', () => planted('flux/source-missing', (dir) => {
     const file = `${PODINFO}/app/helmrelease.yaml`;
     edit(dir, file, '    name: podinfo\n', '    name: podinfo-chart\n');
-    return { file, line: lineOf(dir, file, 'apiVersion: helm.toolkit.fluxcd.io/v2') };
+    return { file, line: lineOf(dir, file, 'name: podinfo-chart') };
   }));
 
   it('flux/source-missing (missing HelmRepository)', () => planted('flux/source-missing', (dir) => {
     const file = 'kubernetes/infrastructure/external-secrets/app/helmrelease.yaml';
     edit(dir, file, '        name: external-secrets\n        namespace: flux-system', '        name: external-secret\n        namespace: flux-system');
-    return { file, line: lineOf(dir, file, 'apiVersion: helm.toolkit.fluxcd.io/v2') };
+    // at the name that is wrong: chart.spec.sourceRef.name
+    return { file, line: lineOf(dir, file, 'name: external-secret', 1, true) };
   }));
 
   it('flux/path-missing', () => planted('flux/path-missing', (dir) => {
     const file = `${ECHO}/ks.yaml`;
     edit(dir, file, 'path: ./kubernetes/apps/echo/echo/app', 'path: ./kubernetes/apps/echo/app');
-    return { file, line: lineOf(dir, file, 'kind: Kustomization') - 1 };
+    return { file, line: lineOf(dir, file, 'path: ./kubernetes/apps/echo/app') };
   }));
 
   it('flux/substitution-unresolved', () => planted('flux/substitution-unresolved', (dir) => {
     const file = `${ECHO}/app/deployment.yaml`;
     edit(dir, file, 'value: ${CLUSTER_NAME}', 'value: ${CLUSTER_REGION}');
-    return { file, line: lineOf(dir, file, 'apiVersion: apps/v1') };
+    return { file, line: lineOf(dir, file, '${CLUSTER_REGION}') };
   }));
 
-  it('flux/kustomization-settings', () => planted('flux/kustomization-settings', (dir) => {
-    const file = `${ECHO}/ks.yaml`;
-    edit(dir, file, '  timeout: 5m\n', '');
-    return { file, line: lineOf(dir, file, 'kind: Kustomization') - 1 };
-  }));
+  // Flux defaults timeout and retryInterval to the interval, so only what others rely on is asked
+  // for by default: wait (or health checks) on a Kustomization that others dependsOn
+  it('flux/kustomization-settings', async () => {
+    const file = 'clusters/alpha/infrastructure.yaml';
+    const fresh = await plantedFindings('flux/kustomization-settings', (dir) => {
+      edit(dir, file, /(  path: \.\/kubernetes\/infrastructure\/external-secrets\/stores\n  prune: true\n)  wait: true\n/, '$1');
+      return { file, line: lineOf(dir, file, 'spec:', 5) };
+    });
+    assert.equal(fresh.length, 1, fresh.map(key).join('\n'));
+    assert.match(fresh[0].message, /flux-system\/external-secrets-stores does not set wait or healthChecks \(.*echo.*podinfo.* depend on it/);
+  });
+
+  it('flux/kustomization-settings: a missing timeout is Flux\'s default, not a finding', async () => {
+    const dir = copy();
+    edit(dir, `${ECHO}/ks.yaml`, '  timeout: 5m\n', '');
+    assert.deepEqual((await check(dir)).map(key), []);
+  });
 
   it('flux/helmrelease-remediation', () => planted('flux/helmrelease-remediation', (dir) => {
     const file = `${PODINFO}/app/helmrelease.yaml`;
@@ -313,7 +335,10 @@ describe('planted defects', () => {
       'fleet/network-overlap', 'fleet/cluster-identity', 'gateway/duplicate-route'];
     // rules about rendered charts are planted where charts are served: test/helm-render*.test.ts
     const plantedWithCharts = ['helm/render', 'helm/values-schema', 'helm/not-verified'];
-    assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts].sort());
+    // references, ownership and deadlocks are planted into corpus copies (test/check-corpus-planted.test.ts),
+    // bootstrap hooks in test/bootstrap-hooks.test.ts
+    const plantedElsewhere = ['ref/missing', 'flux/ownership-conflict', 'flux/ordering-deadlock', 'bootstrap/path-missing'];
+    assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts, ...plantedElsewhere].sort());
   });
 });
 

@@ -360,6 +360,8 @@ test('values that break values.schema.json are a helm/values-schema error at the
   assert.equal(f.file, WEB_FILE);
   const block = valuesBlockLines(files[WEB_FILE]);
   assert.ok(f.line !== undefined && f.line >= block.from && f.line <= block.to, `line ${f.line} is not inside the values block ${block.from}-${block.to}: ${f.message}`);
+  // at the offending key itself, not the block
+  assert.equal(f.line, files[WEB_FILE].split('\n').findIndex((l) => l.trim() === 'type: deploymnet') + 1, f.message);
   assert.match(f.message, /type/);
   assert.deepEqual(result.clusters[0].helmReleases, { total: 2, rendered: 1, notVerified: 0 }, describeFindings(result));
 });

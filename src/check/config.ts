@@ -4,7 +4,8 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { readYamlFile } from '../repo/yaml/index.js';
+import { isMap as isYamlMap, isScalar, isSeq, type Node } from 'yaml';
+import { positionOf, readYamlFile, type YamlDocument } from '../repo/yaml/index.js';
 import type { Finding, Severity } from './finding.js';
 import { ChartsConfigError, parseChartsSettings, type ChartsSettings } from '../charts/index.js';
 
@@ -36,7 +37,16 @@ export interface SlipwayConfig {
   /** `charts:` — mirrors and credentials for fetching, knowledge for charts that cannot be fetched. */
   chartSettings: ChartsSettings;
   substitutions: Record<string, Record<string, string>>;
+  /**
+   * `profile:` — `default` asks only for what Flux's own defaults do not cover (and what other
+   * units rely on); `strict` asks every Kustomization for prune, wait or health checks, timeout
+   * and retryInterval.
+   */
+  profile: CheckProfile;
 }
+
+export type CheckProfile = 'default' | 'strict';
+export const PROFILES: readonly CheckProfile[] = ['default', 'strict'];
 
 export class ConfigFileError extends Error {}
 
@@ -45,7 +55,7 @@ const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 const MATCH_KEYS = ['cluster', 'namespace', 'kind', 'name', 'path'] as const;
 
 export function emptyConfig(): SlipwayConfig {
-  return { rules: {}, exemptions: [], charts: [], chartSettings: { mirrors: [], auth: [], knowledge: [] }, substitutions: {} };
+  return { rules: {}, exemptions: [], charts: [], chartSettings: { mirrors: [], auth: [], knowledge: [] }, substitutions: {}, profile: 'default' };
 }
 
 function lexists(p: string): boolean {
@@ -55,6 +65,42 @@ function lexists(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `line:column` of the setting `where` names (`profile`, `rules.x`, `exemptions[0].reason`,
+ * `charts.mirrors[1].from`): its key, or its list item; when the setting itself is missing, the
+ * nearest enclosing one (a missing `reason` points at its exemption), else the document's start.
+ */
+function settingPosition(doc: YamlDocument | undefined, where: string): string {
+  if (!doc) return '1:1';
+  let node: unknown = doc.doc.contents;
+  let at = (node as Node | null)?.range?.[0] ?? 0;
+  let rest = where;
+  while (rest) {
+    if (isSeq(node)) {
+      const m = /^\[(\d+)\]\.?/.exec(rest);
+      const item = m ? node.items[Number(m[1])] : undefined;
+      if (!m || !item) break;
+      node = item;
+      at = (item as Node).range?.[0] ?? at;
+      rest = rest.slice(m[0].length);
+    } else if (isYamlMap(node)) {
+      // a key may hold dots (a rule id typed wrong): the longest key the path starts with
+      let best: { key: Node; value: unknown; text: string } | undefined;
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const text = String(pair.key.value);
+        if ((rest === text || rest.startsWith(`${text}.`) || rest.startsWith(`${text}[`)) && text.length > (best?.text.length ?? 0)) best = { key: pair.key, value: pair.value, text };
+      }
+      if (!best) break;
+      at = best.key.range?.[0] ?? at;
+      node = best.value;
+      rest = rest.slice(best.text.length).replace(/^\./, '');
+    } else break;
+  }
+  const p = positionOf(doc.lineCounter, at);
+  return `${p.line}:${p.column}`;
 }
 
 /** Reads .slipway.yaml if present. Mistakes are exit-2 errors with file:line: a typo must not silently disable a rule. */
@@ -69,17 +115,21 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
   const doc = read.documents[0];
   const value = (doc?.value ?? {}) as Record<string, unknown>;
   const fail = (where: string, what: string): never => {
-    throw new ConfigFileError(`${CONFIG_FILE}:${doc?.line ?? 1}: ${where}: ${what}`);
+    throw new ConfigFileError(`${CONFIG_FILE}:${settingPosition(doc, where)}: ${where}: ${what}`);
   };
   if (typeof value !== 'object' || Array.isArray(value)) fail('(top level)', 'must be a mapping');
   const config = emptyConfig();
   config.file = CONFIG_FILE;
   for (const key of Object.keys(value)) {
-    if (!['kubeVersion', 'rules', 'exemptions', 'charts', 'substitutions', 'sources', 'assume'].includes(key)) {
-      fail(key, 'unknown setting; known: kubeVersion, rules, exemptions, charts, substitutions, sources, assume');
+    if (!['kubeVersion', 'profile', 'rules', 'exemptions', 'charts', 'substitutions', 'sources', 'assume'].includes(key)) {
+      fail(key, 'unknown setting; known: kubeVersion, profile, rules, exemptions, charts, substitutions, sources, assume');
     }
   }
   if (value.kubeVersion !== undefined) config.kubeVersion = String(value.kubeVersion);
+  if (value.profile !== undefined) {
+    if (!PROFILES.includes(value.profile as CheckProfile)) fail('profile', `must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(value.profile)})`);
+    config.profile = value.profile as CheckProfile;
+  }
   const rules = (value.rules ?? {}) as Record<string, unknown>;
   for (const [rule, sev] of Object.entries(rules)) {
     if (!knownRules.has(rule)) fail(`rules.${rule}`, `unknown rule id; see \`slipway check --list-rules\``);
@@ -98,7 +148,7 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
     config.exemptions.push(exemption);
   });
   try {
-    config.chartSettings = parseChartsSettings(value.charts, () => `${CONFIG_FILE}:${doc?.line ?? 1}`);
+    config.chartSettings = parseChartsSettings(value.charts, (where) => `${CONFIG_FILE}:${settingPosition(doc, where)}`);
   } catch (e) {
     if (e instanceof ChartsConfigError) throw new ConfigFileError(e.message);
     throw e;
@@ -114,21 +164,34 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
 /** Applies severities and exemptions; returns what remains and how each exemption was used. */
 export function applyConfig(findings: Finding[], config: SlipwayConfig): { findings: Finding[]; used: number[] } {
   const used = config.exemptions.map(() => 0);
-  const matchers = config.exemptions.map((e) => ({ e, path: e.path ? picomatch(e.path, { dot: true }) : undefined, name: e.name ? picomatch(e.name) : undefined }));
+  const matchers = config.exemptions.map(exemptionMatcher);
   const kept: Finding[] = [];
   for (const f of findings) {
     const override = config.rules[f.rule];
     if (override === 'off') continue;
     const finding = override ? { ...f, severity: override } : f;
-    const hit = matchers.findIndex(({ e, path: p, name }) =>
-      e.rule === f.rule &&
-      (!e.cluster || e.cluster === f.cluster) &&
-      (!e.namespace || e.namespace === f.resource?.namespace) &&
-      (!e.kind || e.kind === f.resource?.kind) &&
-      (!name || (f.resource?.name !== undefined && name(f.resource.name))) &&
-      (!p || (f.file !== undefined && p(f.file))));
+    const hit = matchers.findIndex((matches) => matches(f));
     if (hit >= 0) used[hit]++;
     else kept.push(finding);
   }
   return { findings: kept, used };
+}
+
+type Exemptible = Pick<Finding, 'rule' | 'cluster' | 'file' | 'resource'>;
+
+function exemptionMatcher(e: Exemption): (f: Exemptible) => boolean {
+  const p = e.path ? picomatch(e.path, { dot: true }) : undefined;
+  const name = e.name ? picomatch(e.name) : undefined;
+  return (f) =>
+    e.rule === f.rule &&
+    (!e.cluster || e.cluster === f.cluster) &&
+    (!e.namespace || e.namespace === f.resource?.namespace) &&
+    (!e.kind || e.kind === f.resource?.kind) &&
+    (!name || (f.resource?.name !== undefined && name(f.resource.name))) &&
+    (!p || (f.file !== undefined && p(f.file)));
+}
+
+/** Whether an exemption for `rule` would take a finding about `f` (for rules that group findings: an exempted item keeps its own). */
+export function exempted(config: SlipwayConfig, f: Omit<Exemptible, 'rule'>, rule: string): boolean {
+  return config.exemptions.some((e) => e.rule === rule && exemptionMatcher(e)({ ...f, rule }));
 }

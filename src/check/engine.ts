@@ -5,6 +5,7 @@ import type { ClusterSpec, FluxRepository } from '../repo/flux/index.js';
 import type { ChartsSettings } from '../charts/index.js';
 import { DEFAULT_KUBE_VERSION } from '../k8s/version.js';
 import { loadAndRender, isOffline } from '../render/load.js';
+import { talosKubeVersion } from '../repo/talos-version.js';
 import { countHelmReleases } from '../render/index.js';
 import path from 'node:path';
 import { SchemaRegistry, defaultCacheDir } from '../schema/index.js';
@@ -16,6 +17,7 @@ import { applyConfig, loadCheckConfig, type Exemption, type SlipwayConfig } from
 import { CheckContext } from './context.js';
 import type { CheckResult, ExemptionUse, Finding } from './finding.js';
 import { RULES, RULE_IDS } from './rules/index.js';
+import { groupByRootCause, type GroupableFinding } from './root-cause.js';
 
 export interface CheckOptions {
   kubeVersion?: string;
@@ -104,15 +106,19 @@ export async function checkLoaded(
   const crds = repo.clusters.flatMap((c) => c.kustomizations.flatMap((k) => k.resources))
     .filter((r) => r.id.kind === 'CustomResourceDefinition')
     .map((r) => r.object);
-  const kubeVersion = options.kubeVersion ?? config.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  // --kube-version, else .slipway.yaml, else what the repository's Talos config runs, else the default
+  const talos = talosKubeVersion(root)?.version.split('.').slice(0, 2).join('.');
+  const kubeVersion = options.kubeVersion ?? config.kubeVersion ?? talos ?? DEFAULT_KUBE_VERSION;
   const schemas = await SchemaRegistry.open({ dirs: options.schemaDirs, kubeVersion, crds, cacheDir: options.cacheDir });
   const ctx = new CheckContext(root, repo, schemas, kubeVersion, new ChartCrds(config.charts), config);
-  const raw: Finding[] = [];
+  const raw: GroupableFinding[] = [];
   for (const rule of RULES) {
     progress(`rule ${rule.id}`);
     for (const f of rule.run(ctx)) raw.push({ ...f, rule: rule.id, severity: f.severity ?? rule.severity });
   }
-  const { findings, used } = applyConfig(dedupe(raw.map((f) => placeRendered(f, ctx))), config);
+  const configured = applyConfig(dedupe(raw.map((f) => placeRendered(f, ctx))), config);
+  const used = configured.used;
+  const findings = groupByRootCause(configured.findings);
   if (repo.clusters.length === 0) {
     findings.push(...repo.problems.map((p) => ({ rule: 'kustomize/build', severity: 'info' as const, message: p.message, file: p.file, line: p.line })));
   }

@@ -24,7 +24,24 @@ export interface Finding {
   resource?: ResourceRef;
   /** For an object a HelmRelease rendered: the release and the chart template that made it. */
   renderedBy?: { helmRelease: string; template?: string };
+  /** A change that resolves the finding, computed by the rule and checked on the graph before it is offered. */
+  fix?: FindingFix;
 }
+
+/** A Flux Kustomization named in a fix. */
+export interface KustomizationName { namespace: string; name: string }
+
+/**
+ * A machine-applicable fix, already checked on the dependency graph (no cycle, no parent
+ * waiting on its child). `dependsOn`: edit spec.dependsOn of the Kustomizations defined at
+ * file:line. `wait`: set spec.wait: true there. `healthChecks`: drop that entry. `manual`: no
+ * such edit can fix it; the text says what can.
+ */
+export type FindingFix =
+  | { type: 'dependsOn'; edits: Array<{ kustomization: KustomizationName; file?: string; line?: number; add?: KustomizationName[]; remove?: KustomizationName[] }> }
+  | { type: 'wait'; kustomization: KustomizationName; file?: string; line?: number }
+  | { type: 'healthChecks'; kustomization: KustomizationName; file?: string; line?: number; remove: ResourceRef }
+  | { type: 'manual'; description: string };
 
 export interface ClusterSummary {
   name: string;

@@ -10,29 +10,44 @@ export class SourceLocator {
 
   constructor(private readonly root: string) {}
 
-  /** Position of `pointer` (RFC 6901, e.g. "/spec/replicas") in the document at `origin`. */
+  /**
+   * Position of `pointer` (RFC 6901, e.g. "/spec/replicas") in the document at `origin`: of the
+   * deepest part the source has (a field a patch added is at its parent), else the document.
+   */
   locate(origin: SourcePosition | undefined, pointer: string): { line?: number; column?: number } {
-    if (!origin) return {};
+    return this.find(origin, pointer).position;
+  }
+
+  /** Position of `pointer` only when the source document has the whole of it. */
+  locateExact(origin: SourcePosition | undefined, pointer: string): { line: number; column: number } | undefined {
+    const r = this.find(origin, pointer);
+    return r.complete && r.position.line !== undefined && r.position.column !== undefined ? { line: r.position.line, column: r.position.column } : undefined;
+  }
+
+  private find(origin: SourcePosition | undefined, pointer: string): { position: { line?: number; column?: number }; complete: boolean } {
+    if (!origin) return { position: {}, complete: false };
     const doc = this.documentAt(origin);
-    if (!doc) return { line: origin.line };
+    if (!doc) return { position: { line: origin.line }, complete: false };
+    const parts = pointer.split('/').slice(1);
+    let resolved = 0;
     let node: unknown = doc.doc.contents;
     let found: Node | undefined;
-    for (const raw of pointer.split('/').slice(1)) {
+    for (const raw of parts) {
       const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
       if (isMap(node)) {
         const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value ?? p.key) === key);
         node = pair?.value;
         // a field is where its key is written (`securityContext:`), not where its block value starts
-        if (pair) found = (pair.key as Node | undefined) ?? (pair.value as Node | undefined);
+        if (pair) { found = (pair.key as Node | undefined) ?? (pair.value as Node | undefined); resolved++; }
       } else if (isSeq(node)) {
         node = node.items[Number(key)];
-        if (node) found = node as Node;
+        if (node) { found = node as Node; resolved++; }
       } else break;
       if (!node) break;
     }
     const offset = found?.range?.[0];
-    if (offset === undefined) return { line: origin.line };
-    return positionOf(doc.lineCounter, offset);
+    if (offset === undefined) return { position: { line: origin.line }, complete: false };
+    return { position: positionOf(doc.lineCounter, offset), complete: resolved === parts.length };
   }
 
   /** The source document at `origin` as plain data (before kustomize and postBuild), if readable. */

@@ -2,6 +2,7 @@
 // loaded repository to findings. Rules never throw for bad input and never print.
 import type { CheckContext } from './context.js';
 import type { Finding, ResourceRef, Severity } from './finding.js';
+import type { RootCause } from './root-cause.js';
 
 export interface RuleDoc {
   /** One line: what the rule finds. */
@@ -12,8 +13,11 @@ export interface RuleDoc {
   fix: string;
 }
 
-/** A finding as a rule emits it: the severity defaults to the rule's. */
-export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+/**
+ * A finding as a rule emits it: the severity defaults to the rule's. `rootCause` marks findings
+ * that share one cause; three or more of them are reported as one (src/check/root-cause.ts).
+ */
+export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity; rootCause?: RootCause };
 
 export interface Rule {
   id: string;

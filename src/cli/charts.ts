@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
+import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
 import { UserError } from './errors.js';
 import { progressLine } from './progress.js';
 import { readRepoConfig } from './repo-config.js';
@@ -28,7 +28,9 @@ async function run(action: 'pull' | 'list', repoPath: string, opts: { cluster: s
   const [{ loadAndRender, isOffline }, config, { createChartFetcher, describeRequest, isChartMiss }, { openEngine }] = await Promise.all([
     import('../render/load.js'), readRepoConfig(root), import('../charts/index.js'), import('../engine/index.js'),
   ]);
-  const repo = await loadAndRender(root, { ...parseClusterOptions(opts.cluster), substitutions: config.substitutions }, { enabled: false });
+  const selection = parseClusterOptions(opts.cluster);
+  const repo = await loadAndRender(root, { ...selection, substitutions: config.substitutions }, { enabled: false });
+  await requireClusters(root, repoPath, selection, repo.clusters.map((c) => c.name));
   const needed = new Map<string, { label: string; request?: Parameters<typeof describeRequest>[0]; local?: string; why?: string; releases: string[] }>();
   for (const cluster of repo.clusters) {
     for (const hr of cluster.helmReleases) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
-import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
+import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
 
 const FORMATS = ['pretty', 'json', 'sarif', 'junit'] as const;
 export const VERSION = '0.1.0';
@@ -38,13 +38,14 @@ export function registerCheck(program: Command): void {
         import('../check/engine.js'), import('../check/config.js'), import('../schema/index.js'), import('../check/reporters/index.js'),
       ]);
       const { renderJson, renderJunit, renderPretty, renderSarif } = reporters;
+      const selection = parseClusterOptions(opts.cluster);
       const progress = progressLine(process.stderr);
       let result;
       try {
         result = await runCheck(root, {
           kubeVersion: opts.kubeVersion?.replace(/^v/, '').split('.').slice(0, 2).join('.'),
           schemaDirs: opts.schemas.map((d) => path.resolve(d)),
-          ...parseClusterOptions(opts.cluster),
+          ...selection,
           progress: progress.update,
           offline: opts.offline,
           render: opts.render,
@@ -56,6 +57,8 @@ export function registerCheck(program: Command): void {
       } finally {
         progress.done();
       }
+      // nothing checked is not a pass: no cluster found, or --cluster NAME matched none (exit 2)
+      await requireClusters(root, target, selection, result.clusters.map((c) => c.name));
       const output = opts.format === 'json' ? renderJson(result)
         : opts.format === 'sarif' ? renderSarif(result, RULES, VERSION)
           : opts.format === 'junit' ? renderJunit(result)

@@ -1,10 +1,11 @@
 // `slipway graph [PATH] [--cluster NAME[=PATH]]… [--format text|json|dot|mermaid]`: each cluster's
 // Flux Kustomization graph, its reconcile waves and critical path (DESIGN §3). Problems found
-// while loading are part of the picture, not failures: the exit code is 0 unless PATH cannot be read.
+// while loading are part of the picture, not failures: the exit code is 0 unless PATH cannot be read,
+// holds no Flux cluster, or --cluster NAME matches none (2).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
+import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
 
 const FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
@@ -29,12 +30,9 @@ export function registerGraph(program: Command): void {
       }
       if (!st.isDirectory()) throw new UserError(`'${repoPath}' is not a directory; give the root of a Flux repository`);
 
-      const { clusters: explicit = [], only = [] } = parseClusterOptions(opts.cluster);
-      const repo = await loadFlux(root, { clusters: explicit, only });
-      const unknown = only.filter((n) => !repo.clusters.some((c) => c.name === n));
-      if (unknown.length > 0 && explicit.length === 0) {
-        throw new UserError(`no cluster named ${unknown.map((n) => `'${n}'`).join(', ')}; found: ${repo.clusters.map((c) => c.name).join(', ') || 'none'}`);
-      }
+      const selection = parseClusterOptions(opts.cluster);
+      const repo = await loadFlux(root, selection);
+      await requireClusters(root, repoPath, selection, repo.clusters.map((c) => c.name));
       const render = { text: graphText, json: (r: typeof repo) => JSON.stringify(graphJson(r), null, 2) + '\n', dot: graphDot, mermaid: graphMermaid }[opts.format as Format];
       process.stdout.write(render(repo));
     });

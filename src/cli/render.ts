@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
+import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
 import { readRepoConfig } from './repo-config.js';
@@ -33,14 +33,15 @@ export function registerRender(program: Command): void {
       const [{ loadAndRender }, { selectObjects, yamlStream }, config] = await Promise.all([
         import('../render/load.js'), import('../render/stream.js'), readRepoConfig(root),
       ]);
+      const selection = parseClusterOptions(opts.cluster);
       const progress = progressLine(process.stderr);
-      const repo = await loadAndRender(root, { ...parseClusterOptions(opts.cluster), substitutions: config.substitutions }, {
+      const repo = await loadAndRender(root, { ...selection, substitutions: config.substitutions }, {
         enabled: !opts.kustomization, settings: config.chartSettings, offline: opts.offline,
         kubeVersion: opts.kubeVersion ?? config.kubeVersion,
         onChartProgress: (e) => progress.update(`charts ${e.done}/${e.total}: ${e.label}`),
         onRenderProgress: (done, total) => progress.update(`rendering HelmReleases ${done}/${total}`),
       }).finally(() => progress.done());
-      if (repo.clusters.length === 0) throw new UserError(`no Flux cluster found in ${repoPath}; name the entry folder with --cluster NAME=PATH`);
+      await requireClusters(root, repoPath, selection, repo.clusters.map((c) => c.name));
       if (repo.clusters.length > 1) throw new UsageError(`the repository has ${repo.clusters.length} clusters (${repo.clusters.map((c) => c.name).join(', ')}); pick one with --cluster NAME`);
       const cluster = repo.clusters[0];
       const target = opts.all ? { all: true as const } : opts.kustomization ? { kustomization: opts.kustomization } : { helmRelease: opts.helmrelease! };

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
+import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
 
@@ -31,13 +31,14 @@ export function registerReport(program: Command): void {
       for (const dir of opts.schemas) if (!existsSync(dir)) throw new UsageError(`--schemas ${dir}: no such directory`);
       const out = path.resolve(opts.out);
       if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${opts.out} is a directory; give a file name such as report.html`);
+      const selection = parseClusterOptions(opts.cluster);
       const progress = progressLine(process.stderr);
       let report;
       try {
         report = await generateReport(root, {
           kubeVersion: opts.kubeVersion?.replace(/^v/, '').split('.').slice(0, 2).join('.'),
           schemaDirs: opts.schemas.map((d) => path.resolve(d)),
-          ...parseClusterOptions(opts.cluster),
+          ...selection,
           ...(opts.title ? { title: opts.title } : {}),
           progress: progress.update,
           offline: opts.offline,
@@ -49,6 +50,8 @@ export function registerReport(program: Command): void {
       } finally {
         progress.done();
       }
+      // no report of nothing: no cluster found, or --cluster NAME matched none (exit 2, no file written)
+      await requireClusters(root, target, selection, report.check.clusters.map((c) => c.name));
       try {
         mkdirSync(path.dirname(out), { recursive: true });
         writeFileSync(out, report.html);

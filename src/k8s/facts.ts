@@ -23,6 +23,22 @@ export function isBuiltInGroup(group: string): boolean {
   return BUILT_IN_GROUPS.has(group);
 }
 
+/**
+ * API groups the platform serves through its own API, not a CRD any Kustomization installs:
+ * Talos registers talos.dev (ServiceAccount, with machine.features.kubernetesTalosAPIAccess).
+ * Nothing in the repository provides them, so nothing orders on them.
+ */
+const PLATFORM_GROUPS = new Map([['talos.dev', 'Talos']]);
+
+export function isPlatformGroup(group: string): boolean {
+  return PLATFORM_GROUPS.has(group);
+}
+
+/** The platform that serves `group` itself ("Talos"), if any. */
+export function platformServing(group: string): string | undefined {
+  return PLATFORM_GROUPS.get(group);
+}
+
 /** Flux's own APIs exist wherever Flux reconciles anything, so nothing orders on them. */
 export function isFluxGroup(group: string): boolean {
   return group.endsWith('.toolkit.fluxcd.io');
@@ -79,7 +95,7 @@ export function usedBy(o: K8sObject): Fact[] {
   const ns = o.metadata.namespace;
   const group = groupOf(o.apiVersion);
   const out = new Set<Fact>();
-  if (!isBuiltInGroup(group) && !isFluxGroup(group)) out.add(crdFact(group, o.kind));
+  if (!isBuiltInGroup(group) && !isFluxGroup(group) && !isPlatformGroup(group)) out.add(crdFact(group, o.kind));
   if (ns && o.kind !== 'Namespace') out.add(`namespace:${ns}`);
   const spec = (o.spec ?? {}) as Record<string, any>;
 

@@ -7,13 +7,16 @@
 // Read, all offline:
 // - Helmfile files (`helmfile*.yaml[.gotmpl]`, `helmfile.d/`, `helmfile/` folders): every release
 //   installs its chart's CRDs (mapped through the HelmRelease of the same name and namespace the
-//   repository manages, else the chart knowledge base) and its namespace; `kubectl apply` hooks
-//   (`--filename=…`) apply the objects of the files they name.
+//   repository manages, else the chart knowledge base) and its namespace.
+// - Bootstrap commands (src/repo/bootstrap/commands.ts): Helmfile hooks, and Taskfiles, justfiles,
+//   Makefiles and scripts in bootstrap folders. What they apply counts: `kubectl apply -f` files and
+//   folders (their objects), `-k` / `kustomize build … | kubectl apply -f -` folders (as built by the
+//   loader: a bootstrap/ folder, or the same folder a Flux Kustomization builds), well-known URLs
+//   (KNOWN_BUNDLES), heredocs and `kubectl create namespace|secret|configmap`.
 // - Kustomizations under a `bootstrap/` folder (applied by hand or a task runner before Flux).
 // - Talos machine config `cluster.extraManifests` (well-known CRD bundles by URL) and
 //   `cluster.inlineManifests`.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { crdsInstalled, lookupChart } from '../../knowledge/charts.js';
 import { providedBy, type Fact } from '../../k8s/facts.js';
@@ -22,6 +25,8 @@ import { listYamlFiles } from '../../repo/flux/scan.js';
 import { readYamlFile, resolveInsideRoot } from '../../repo/yaml/index.js';
 import type { FluxRepository } from '../../repo/flux/index.js';
 import type { ChartCrds } from '../chart-crds.js';
+import { bootstrapCommands, isHelmfile, kustomizationFileOf, resolveCommandPath, statInside, type BootstrapCommand } from '../../repo/bootstrap/commands.js';
+import { UNKNOWN_MARK } from '../../repo/bootstrap/shell.js';
 
 export interface BootstrapFacts {
   /** Facts that exist before Flux runs, with where each comes from (for messages). */
@@ -85,16 +90,9 @@ export function bootstrapFacts(root: string, repo: FluxRepository, charts: Chart
   // of a large repository just to look for them would double the check's I/O
   for (const file of files.files.filter((f) => /(^|\/)(talos|talconfig)[^/]*(\/|$)|talconfig/i.test(f))) readTalos(root, file, out, add);
   readBootstrapKustomizations(repo, add);
+  for (const c of bootstrapCommands(root)) readCommand(root, repo, c, out, add);
   cache.set(repo, out);
   return out;
-}
-
-function isHelmfile(file: string): boolean {
-  if (!/\.ya?ml(\.gotmpl)?$/.test(file)) return false;
-  const parts = file.split('/');
-  if (parts.includes('templates')) return false;
-  const name = parts[parts.length - 1];
-  return /^helmfile/.test(name) || parts.slice(0, -1).some((p) => p === 'helmfile' || p === 'helmfile.d');
 }
 
 /** Go-template text made parseable: statement lines dropped, expressions replaced by a word. */
@@ -126,7 +124,6 @@ function readHelmfile(root: string, file: string, repo: FluxRepository, charts: 
   } catch {
     return;
   }
-  const dir = path.posix.dirname(file);
   const repositories = new Map<string, string>();
   for (const doc of docs) {
     for (const r of ((doc as any)?.repositories ?? []) as any[]) if (r?.name && r?.url) repositories.set(String(r.name), String(r.url));
@@ -141,31 +138,7 @@ function readHelmfile(root: string, file: string, repo: FluxRepository, charts: 
       const where = `bootstrap release ${ns ? `${ns}/` : ''}${name} in ${file}`;
       if (ns) add(`namespace:${ns}`, where);
       for (const crd of releaseCrds(rel, name, ns, repo, charts, repositories)) add(`crd:${crd}`, where);
-      for (const hook of (Array.isArray(rel.hooks) ? rel.hooks : []) as any[]) {
-        if (hook?.command !== 'kubectl' || !Array.isArray(hook.args) || !hook.args.includes('apply')) continue;
-        const args = hook.args.map(String);
-        const nsArg = args.find((a: string) => a.startsWith('--namespace='))?.slice('--namespace='.length);
-        const targets: string[] = [];
-        args.forEach((a: string, i: number) => {
-          if (a.startsWith('--filename=')) targets.push(a.slice('--filename='.length));
-          else if ((a === '-f' || a === '--filename') && args[i + 1]) targets.push(args[i + 1]);
-        });
-        for (const t of targets) {
-          const resolved = t
-            .replace(/TEMPLATED_\.Release\.Namespace/g, ns ?? '')
-            .replace(/TEMPLATED_\.Release\.Name/g, name);
-          if (resolved.includes('TEMPLATED') || /^[a-z]+:\/\//.test(resolved)) continue;
-          const rel2 = path.posix.normalize(path.posix.join(dir, resolved));
-          if (rel2.startsWith('..')) continue;
-          const defaultNs = nsArg?.includes('TEMPLATED') ? ns : nsArg ?? ns;
-          for (const d of readYamlFile(root, rel2, { allowDuplicateKeys: true }).documents) {
-            const o = d.value as K8sObject | null;
-            if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || !o.metadata) continue;
-            const obj = { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? (o.kind === 'Namespace' ? undefined : defaultNs) } };
-            for (const f of providedBy(obj as K8sObject)) add(f, `${rel2}, applied by a kubectl hook of ${where}`, obj as K8sObject);
-          }
-        }
-      }
+      // its hooks: bootstrapCommands (readCommand)
     }
   }
 }
@@ -229,4 +202,101 @@ function readBootstrapKustomizations(repo: FluxRepository, add: (f: Fact, where:
       for (const f of providedBy(o)) add(f, `${dir} (bootstrap, applied before Flux)`, o);
     }
   }
+}
+
+type Add = (f: Fact, where: string, o?: K8sObject) => void;
+
+/** What one bootstrap command applies (nothing when it is a dry run, an uninstall hook, or not knowable offline). */
+function readCommand(root: string, repo: FluxRepository, c: BootstrapCommand, out: BootstrapFacts, add: Add): void {
+  if (c.dryRun || !c.installs) return;
+  const by = `${c.context} (${c.file}:${c.line})`;
+  // objects that name no namespace: kubectl's -n, else (a hook) the release's, else the context's default
+  const ns = (c.namespace && !c.namespace.includes(UNKNOWN_MARK) ? c.namespace : undefined) ?? c.releaseNamespace ?? 'default';
+  const provide = (o: K8sObject | null | undefined, where: string, depth = 0) => {
+    if (!o || typeof o !== 'object' || typeof o.kind !== 'string') return;
+    if (o.kind === 'List' && Array.isArray((o as any).items) && depth === 0) {
+      for (const item of (o as any).items) provide(item, where, 1);
+      return;
+    }
+    if (!o.metadata || typeof o.metadata.name !== 'string') return;
+    const obj = { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? (o.kind === 'Namespace' ? undefined : ns) } } as K8sObject;
+    for (const f of providedBy(obj)) add(f, where, obj);
+  };
+  const t = c.target;
+  switch (t.kind) {
+    case 'url': {
+      const bundle = KNOWN_BUNDLES.find((b) => b.url.test(t.url));
+      const where = `${t.url}, applied by ${by}`;
+      for (const g of bundle?.groups ?? []) if (!out.crdGroups.has(g)) out.crdGroups.set(g, where);
+      for (const crd of bundle?.crds ?? []) add(`crd:${crd}`, where);
+      return;
+    }
+    case 'object':
+      provide(t.object as unknown as K8sObject, `created by ${by}`);
+      return;
+    case 'inline':
+      try {
+        for (const doc of parseAllDocuments(t.text)) {
+          if (doc.errors.length) continue;
+          const o = doc.toJS({ maxAliasCount: 100 }) as K8sObject | null;
+          // an object whose name is a shell variable is not known
+          if (o && typeof o.metadata?.name === 'string' && !/\$/.test(`${o.metadata.name}${o.metadata.namespace ?? ''}`)) provide(o, `a manifest written in ${by}`);
+        }
+      } catch { /* unreadable heredoc: nothing known */ }
+      return;
+    case 'files': {
+      const r = resolveCommandPath(root, c, t.path.text);
+      if (!r?.exists) return;
+      for (const file of r.isDir ? manifestFiles(root, r.rel, t.recursive) : [r.rel]) {
+        for (const d of readYamlFile(root, file, { allowDuplicateKeys: true }).documents) provide(d.value as K8sObject | null, `${file}, applied by ${by}`);
+      }
+      return;
+    }
+    case 'kustomization': {
+      const r = resolveCommandPath(root, c, t.path.text);
+      if (!r?.exists || !r.isDir || !kustomizationFileOf(root, r.rel)) return;
+      for (const o of builtObjects(repo, r.rel) ?? []) provide(o, `${r.rel || '.'} (kustomize build), applied by ${by}`);
+      return;
+    }
+  }
+}
+
+/** The files `kubectl apply -f DIR` reads: .yaml, .yml and .json, in subfolders too with -R. */
+function manifestFiles(root: string, dir: string, recursive: boolean, depth = 0): string[] {
+  const out: string[] = [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(resolveInsideRoot(root, dir || '.'), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isFile() && /\.(ya?ml|json)$/.test(e.name)) out.push(rel);
+    else if (e.isDirectory() && recursive && depth < 10 && !e.name.startsWith('.')) out.push(...manifestFiles(root, rel, true, depth + 1));
+    if (out.length > 2000) break;
+  }
+  return out.filter((f) => statInside(root, f)?.isFile());
+}
+
+/**
+ * What `kustomize build DIR` makes, from builds the loader already did: a folder under bootstrap/,
+ * or the same folder a Flux Kustomization builds with its own kustomization file and nothing of
+ * Flux's own on top (no targetNamespace, patches, images, name prefix or suffix, components,
+ * commonMetadata). Objects a HelmRelease of it would render are not applied by kubectl.
+ * Undefined when no build of that folder is at hand.
+ */
+function builtObjects(repo: FluxRepository, dir: string): K8sObject[] | undefined {
+  const boot = (repo.bootstrap ?? []).find((b) => b.dir === dir);
+  if (boot) return boot.objects as unknown as K8sObject[];
+  const overlays = ['targetNamespace', 'patches', 'patchesStrategicMerge', 'patchesJson6902', 'images', 'namePrefix', 'nameSuffix', 'components', 'commonMetadata'];
+  for (const cluster of repo.clusters) {
+    for (const ks of cluster.kustomizations) {
+      if (ks.path !== dir || ks.status !== 'built' || ks.generatedKustomization) continue;
+      const spec = ((ks.object as Record<string, unknown>).spec ?? {}) as Record<string, unknown>;
+      if (overlays.some((k) => spec[k] !== undefined)) continue;
+      return ks.resources.filter((r) => !r.rendered).map((r) => r.object as unknown as K8sObject);
+    }
+  }
+  return undefined;
 }

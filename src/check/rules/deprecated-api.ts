@@ -90,6 +90,7 @@ export const deprecatedApi: Rule = {
           ? `${kind} ${apiVersion} was removed in Kubernetes ${hit.removed} (target ${ctx.kubeVersion}); use ${hit.replacement}`
           : `${kind} ${apiVersion} is deprecated${hit.removed ? ` and removed in Kubernetes ${hit.removed}` : ''}; use ${hit.replacement}`,
         file: resource.origin?.file, ...ctx.locator.locate(resource.origin, '/apiVersion'), cluster: cluster.name, resource: resource.id,
+        rootCause: { key: `${apiVersion}|${kind}`, message: removed ? `${kind} ${apiVersion} was removed in Kubernetes ${hit.removed} (target ${ctx.kubeVersion}); use ${hit.replacement}` : `${kind} ${apiVersion} is deprecated${hit.removed ? ` and removed in Kubernetes ${hit.removed}` : ''}; use ${hit.replacement}` },
       });
     }
     return out;

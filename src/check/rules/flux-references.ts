@@ -38,6 +38,50 @@ function bootstrapSubstituteFrom(ctx: CheckContext, boot: BootstrapFacts, ks: Fl
   return out;
 }
 
+/** The fields a loader problem of each code is about, narrowest first: the finding points at the first one the document has. */
+const PROBLEM_FIELDS: Partial<Record<FluxProblem['code'], string[]>> = {
+  'source-missing': ['/spec/chartRef/name', '/spec/chart/spec/sourceRef/name', '/spec/sourceRef/name'],
+  'path-missing': ['/spec/path'],
+  'substitution-source-missing': ['/spec/postBuild/substituteFrom'],
+};
+
+/** The line of the field a problem is about, in the document at its file:line; the document's line when it has none. */
+function problemLine(ctx: CheckContext, p: FluxProblem): { line?: number; column?: number } {
+  const fields = PROBLEM_FIELDS[p.code];
+  if (!fields || !p.file || p.line === undefined) return { line: p.line };
+  const origin = { file: p.file, line: p.line };
+  const doc = ctx.locator.sourceObject(origin) as Record<string, any> | undefined;
+  for (const field of fields) {
+    let pointer = field;
+    if (p.code === 'substitution-source-missing') {
+      // the entry the message names: "names Secret ns/name,"
+      const named = /names (?:Secret|ConfigMap) [^/\s]+\/([^,\s]+),/.exec(p.message)?.[1];
+      const list = doc?.spec?.postBuild?.substituteFrom;
+      const i = Array.isArray(list) ? list.findIndex((e: any) => e?.name === named) : -1;
+      if (i >= 0) pointer = `${field}/${i}/name`;
+    }
+    const at = ctx.locator.locateExact(origin, pointer);
+    if (at) return at;
+  }
+  return { line: p.line };
+}
+
+/** The line at or after `from` (within its document) that contains `needle`. */
+function lineContaining(ctx: CheckContext, file: string | undefined, from: number | undefined, needle: string): number | undefined {
+  if (!file || from === undefined) return from;
+  let lines: string[];
+  try {
+    lines = readFileSync(resolveInsideRoot(ctx.root, file), 'utf8').split('\n');
+  } catch {
+    return from;
+  }
+  for (let i = from - 1; i < lines.length; i++) {
+    if (i >= from && lines[i].startsWith('---')) break;
+    if (lines[i].includes(needle)) return i + 1;
+  }
+  return from;
+}
+
 /** Loader problems of some codes, one finding each (deduplicated across clusters). */
 function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][], skip: (p: FluxProblem) => boolean = () => false): RuleFinding[] {
   const out: RuleFinding[] = [];
@@ -62,7 +106,8 @@ function fromProblems(ctx: CheckContext, codes: FluxProblem['code'][], skip: (p:
       // source is another repository is that repository's to check (info)
       const severity = !p.offline ? undefined : p.code === 'source-remote' ? ('info' as const) : ('warning' as const);
       const message = p.offline && p.code !== 'source-remote' ? `not verified: ${p.message}` : p.message;
-      out.push({ message, file: p.file, line: p.line, cluster: c.name, ...(severity ? { severity } : {}) });
+      const at = problemLine(ctx, p);
+      out.push({ message, file: p.file, line: at.line, ...(at.column !== undefined ? { column: at.column } : {}), cluster: c.name, ...(severity ? { severity } : {}) });
     }
   }
   return out;
@@ -82,9 +127,12 @@ export const sourceMissing: Rule = {
       for (const hr of c.helmReleases) {
         for (const v of hr.valuesFrom) {
           if (v.found || v.optional) continue;
+          const list = (hr.object.spec as Record<string, any> | undefined)?.valuesFrom;
+          const index = Array.isArray(list) ? list.findIndex((e: any) => e?.name === v.name && (e?.kind ?? 'ConfigMap') === v.kind) : -1;
+          const at = ctx.locator.locate(hr.origin, index >= 0 ? `/spec/valuesFrom/${index}/name` : '/spec/valuesFrom');
           out.push({
             message: `HelmRelease ${hr.key} reads values from ${v.kind} ${hr.namespace}/${v.name}, which nothing in cluster ${c.name} creates; add it, or mark it optional: true`,
-            file: hr.origin?.file, line: hr.origin?.line, cluster: c.name,
+            file: hr.origin?.file, line: at.line, column: at.column, cluster: c.name,
             resource: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: hr.namespace, name: hr.name },
           });
         }
@@ -128,7 +176,7 @@ export const substitutionUnresolved: Rule = {
           seen.add(key);
           out.push({
             message: `\${${u.variable}} in ${u.resource.kind} ${u.resource.namespace ? `${u.resource.namespace}/` : ''}${u.resource.name} has no value in Kustomization ${ks.key} and no default; Flux will substitute an empty string`,
-            file: u.file, line: u.line, cluster: c.name, resource: u.resource,
+            file: u.file, line: lineContaining(ctx, u.file, u.line, `\${${u.variable}`), cluster: c.name, resource: u.resource,
           });
         }
       }

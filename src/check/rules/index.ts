@@ -1,13 +1,16 @@
 // Every rule, in the order of DESIGN §3. Adding a rule: a file in this folder, a line here.
 import type { Rule } from '../rule.js';
+import { bootstrapPathMissing } from './bootstrap-paths.js';
 import { deprecatedApi } from './deprecated-api.js';
 import { clusterIdentity, networkOverlap } from './fleet.js';
-import { dependencyCycle, dependencyMissing, dependencyUnknown } from './flux-ordering.js';
+import { dependencyCycle, dependencyMissing, dependencyUnknown, orderingDeadlock } from './flux-ordering.js';
 import { kustomizeBuild, pathMissing, sourceMissing, substitutionUnresolved } from './flux-references.js';
 import { helmReleaseRemediation, kustomizationSettings } from './flux-settings.js';
 import { duplicateRoute } from './gateway.js';
 import { helmNotVerified, helmRender, helmValuesSchema } from './helm.js';
 import { networkDefaultDeny } from './network.js';
+import { ownershipConflict } from './ownership.js';
+import { referenceMissing } from './references.js';
 import { podSecurityBaseline, podSecurityRestricted } from './pod-security.js';
 import { schemaInvalid, schemaMissing } from './schema.js';
 import { secretsPlaintext } from './secrets.js';
@@ -22,11 +25,15 @@ export const RULES: readonly Rule[] = [
   schemaMissing,
   deprecatedApi,
   dependencyMissing,
+  orderingDeadlock,
   dependencyCycle,
   dependencyUnknown,
+  ownershipConflict,
   sourceMissing,
   pathMissing,
+  bootstrapPathMissing,
   substitutionUnresolved,
+  referenceMissing,
   kustomizationSettings,
   helmReleaseRemediation,
   helmValuesSchema,

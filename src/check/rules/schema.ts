@@ -1,10 +1,11 @@
 // Schema rules: every document Flux applies, validated in strict mode against the schema of
 // its apiVersion/kind — unknown fields are errors, as they are typos the API server would
 // drop silently (or reject, with server-side apply).
-import type { FluxCluster } from '../../repo/flux/index.js';
+import type { AppliedResource, FluxCluster, SourcePosition } from '../../repo/flux/index.js';
 import type { CheckContext } from '../context.js';
 import type { Rule, RuleFinding } from '../rule.js';
 import { removedAt } from './deprecated-api.js';
+import { platformServing } from '../../k8s/facts.js';
 
 /** The value at a JSON pointer. */
 function valueAt(object: unknown, pointer: string): unknown {
@@ -69,7 +70,8 @@ export const schemaInvalid: Rule = {
     why: 'the API server rejects it (or drops the unknown field without a word), so what runs is not what Git says. ' +
       'Not reported: values that come from postBuild variables known only in the cluster (SOPS Secrets), and ExternalArtifact ' +
       'source kinds older Flux schemas lack. Unknown fields judged by a --schemas catalog against a CRD that the cluster gets ' +
-      'from a fork or newer chart (one that installs kinds the catalog lacks) are reported as info.',
+      'from a fork or newer chart (one that installs kinds the catalog lacks) are reported as info; other unknown fields judged only by a catalog schema ' +
+      '(no CRD in the repository or a rendered chart) are warnings, since the catalog\'s CRD version cannot be matched to the deployed one.',
     fix: 'fix the field the message names; `kubectl explain <kind>.<field>` shows what is allowed.',
   },
   run(ctx) {
@@ -85,12 +87,17 @@ export const schemaInvalid: Rule = {
       const different = result.schema.source === 'directory' && errors.every((v) => v.keyword === 'additionalProperties')
         ? crdFromDifferentRelease(ctx, cluster, resource.id.apiVersion, resource.id.kind) : undefined;
       // one finding per violation, at its own line; capped so one broken document cannot flood the report
+      // a CRD schema from a catalog has no version to match against the chart that installs the
+      // CRD: a field the deployed CRD has but a stale catalog lacks is not proof of a typo
+      const catalogOnly = result.schema.source === 'directory' && !result.schema.kubeVersion;
       for (const v of errors.slice(0, 10)) {
         const at = ctx.locator.locate(resource.origin, v.path);
+        const unverifiable = catalogOnly && v.keyword === 'additionalProperties' && !different;
         out.push({
-          ...(different ? { severity: 'info' as const } : {}),
+          ...(different ? { severity: 'info' as const } : unverifiable ? { severity: 'warning' as const } : {}),
           message: `${resource.id.kind} ${resource.id.namespace ? `${resource.id.namespace}/` : ''}${resource.id.name}: ${v.text}` +
-            (different ? ` (per ${result.schema.location}; but the CRD comes from chart ${different}, so this schema may not match it)` : ''),
+            (different ? ` (per ${result.schema.location}; but the CRD comes from chart ${different}, so this schema may not match it)` : '') +
+            (unverifiable ? ` (judged only by the catalog schema ${result.schema.location}, whose version cannot be matched to the CRD the cluster runs; commit the CRD, or let its chart render, to judge it exactly)` : ''),
           file: resource.origin?.file, ...at, cluster: cluster.name, resource: resource.id,
         });
       }
@@ -104,26 +111,59 @@ export const schemaMissing: Rule = {
   severity: 'warning',
   doc: {
     summary: 'no schema known for an apiVersion/kind',
-    why: 'the document cannot be checked: a typo in it reaches the cluster.',
+    why: 'the document cannot be checked: a typo in it reaches the cluster. One finding per cluster and type, at its first document, saying how many documents share it. ' +
+      'Types a platform serves itself (talos.dev, from Talos) are info: nothing in the repository is missing.',
     fix: 'pass --schemas DIR with a CRDs-catalog or kubeconform-style folder that has it, or commit the CRD to the repository. (APIs removed at the target version are left to k8s/deprecated-api.)',
   },
   run(ctx) {
     const out: RuleFinding[] = [];
-    const reported = new Set<string>();
-    for (const { cluster, resource } of ctx.appliedOnce()) {
-      const { apiVersion, kind } = resource.id;
-      const key = `${apiVersion}/${kind}`;
-      if (reported.has(key)) continue;
-      // an API the target version removed has no schema there; k8s/deprecated-api says what to use
-      if (removedAt(apiVersion, kind, ctx.kubeVersion)) continue;
-      const result = ctx.schemas.validate(resource.object);
-      if (result.status !== 'missing') continue;
-      reported.add(key); // once per type: the fix (a schema) is the same for all its documents
-      out.push({
-        message: `no schema for ${kind} ${apiVersion} (${result.reason}); documents of this kind are not validated`,
-        file: resource.origin?.file, line: resource.origin?.line, cluster: cluster.name, resource: resource.id,
-      });
+    const missing = new Map<string, string | undefined>(); // apiVersion/kind → why no schema (undefined: there is one)
+    for (const cluster of ctx.repo.clusters) {
+      const types = new Map<string, { first: AppliedResource; documents: number; reason: string }>();
+      const seen = new Set<string>();
+      for (const ks of cluster.kustomizations) {
+        for (const resource of ks.resources) {
+          const { apiVersion, kind } = resource.id;
+          const o = resource.origin;
+          const doc = `${o ? `${o.file}:${o.line}` : ks.key}|${apiVersion}|${kind}|${resource.id.namespace ?? ''}|${resource.id.name}`;
+          if (seen.has(doc)) continue;
+          seen.add(doc);
+          const key = `${apiVersion}/${kind}`;
+          if (!missing.has(key)) {
+            // an API the target version removed has no schema there; k8s/deprecated-api says what to use
+            const result = removedAt(apiVersion, kind, ctx.kubeVersion) ? undefined : ctx.schemas.validate(resource.object);
+            missing.set(key, result?.status === 'missing' ? result.reason : undefined);
+          }
+          const reason = missing.get(key);
+          if (reason === undefined) continue;
+          const type = types.get(key);
+          if (!type) types.set(key, { first: resource, documents: 1, reason });
+          else {
+            type.documents++;
+            if (before(resource.origin, type.first.origin)) type.first = resource;
+          }
+        }
+      }
+      for (const { first, documents, reason } of [...types.values()].sort((a, b) => (before(a.first.origin, b.first.origin) ? -1 : 1))) {
+        const { apiVersion, kind } = first.id;
+        const platform = platformServing(apiVersion.slice(0, Math.max(0, apiVersion.indexOf('/'))));
+        const count = documents === 1 ? 'its 1 document is' : `its ${documents} documents are`;
+        out.push({
+          ...(platform ? { severity: 'info' as const } : {}),
+          message: platform
+            ? `${kind} ${apiVersion} is served by ${platform} itself, not by a CRD of this repository; no schema for it (${reason}), so ${count} not validated`
+            : `no schema for ${kind} ${apiVersion} (${reason}); ${count} not validated`,
+          file: first.origin?.file, line: first.origin?.line, cluster: cluster.name, resource: first.id,
+        });
+      }
     }
     return out;
   },
 };
+
+/** Whether `a` comes before `b` in the repository (file, then line); a position beats none. */
+function before(a: SourcePosition | undefined, b: SourcePosition | undefined): boolean {
+  if (!a) return false;
+  if (!b) return true;
+  return a.file < b.file || (a.file === b.file && a.line < b.line);
+}

@@ -13,7 +13,7 @@ export const workloadResources: Rule = {
   },
   run(ctx) {
     const out: RuleFinding[] = [];
-    for (const { cluster, resource } of ctx.appliedOnce()) {
+    for (const { cluster, kustomization, resource } of ctx.appliedOnce()) {
       const pod = podSpecOf(resource.id.kind, resource.object);
       if (!pod) continue;
       for (const { container, pointer } of containersOf(pod, false)) {
@@ -23,6 +23,8 @@ export const workloadResources: Rule = {
         out.push({
           message: `container "${container.name}" of ${resource.id.kind} ${resource.id.namespace ?? ''}/${resource.id.name} has no resource ${missing.join(' or ')}`,
           file: resource.origin?.file, ...ctx.locator.locate(resource.origin, pointer), cluster: cluster.name, resource: resource.id,
+          // one app, one decision about resources
+          rootCause: { key: `${cluster.name}|${kustomization.key}`, message: `containers applied by Kustomization ${kustomization.key} have no resource requests or limits` },
         });
       }
     }
@@ -59,6 +61,7 @@ export const workloadImageTag: Rule = {
         out.push({
           message: `container "${container.name}" runs ${container.image}, ${pin === 'latest' ? 'the moving :latest tag' : 'which has no tag (means :latest)'}; pin a version or digest`,
           file: resource.origin?.file, ...ctx.locator.locate(resource.origin, `${pointer}/image`), cluster: cluster.name, resource: resource.id,
+          rootCause: { key: container.image, message: `${container.image} ${pin === 'latest' ? 'is the moving :latest tag' : 'has no tag (means :latest)'}; pin a version or digest` },
         });
       }
     }

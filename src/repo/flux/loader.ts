@@ -12,6 +12,7 @@ import { factsOf } from '../../k8s/facts.js';
 import type { K8sObject } from '../../k8s/object.js';
 import type { BootstrapBuild, FluxCluster, FluxKustomization, FluxProblem, FluxRepository, FluxSource, LoadOptions, ObjectId, SourcePosition } from './model.js';
 import { ClusterInventory, DEFAULT_NAMESPACE } from './inventory.js';
+import { bootstrapKustomizeDirs } from '../bootstrap/commands.js';
 import { SourceResolver, sourceKey, statInside } from './sources.js';
 import { discoverEntryPoints, syntheticRoot, syntheticSource, type EntryPoint } from './discover.js';
 import { scanRepository, type ScannedDocument } from './scan.js';
@@ -21,6 +22,7 @@ import { listYamlFiles } from './scan.js';
 import { isHelmRelease, resolveHelmRelease, type ChartSourceLookup } from './helm.js';
 import { readOfflineConfig, substitutionsFor, type OfflineConfig } from './offline-config.js';
 import { computeClusterGraph } from './waves.js';
+import { ScopeIndex, clusterScopedIds } from './scope.js';
 import { bool, isFluxKustomization, isMap, list, map, metadataOf, normalizeRel, objectIdOf, str } from './yaml-util.js';
 
 interface PendingKustomization {
@@ -72,12 +74,19 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
   });
   const wanted = options.only?.length ? clusters.filter((c) => options.only!.includes(c.name)) : clusters;
   uniqueNames(wanted);
-  return { root, clusters: wanted, problems, bootstrap: await buildBootstrapFolders(root, builder) };
+  const bootstrap = await buildBootstrapFolders(root, builder);
+  // a CRD's scope is the same in every cluster: learnt from all of them and the bootstrap folders
+  const scopes = new ScopeIndex();
+  scopes.learn(clusters.flatMap((c) => c.kustomizations.flatMap((k) => k.resources.map((r) => r.object))));
+  scopes.learn(bootstrap.flatMap((b) => b.objects as Array<Record<string, unknown>>));
+  for (const c of wanted) clusterScopedIds(c.kustomizations.flatMap((k) => k.resources), scopes);
+  return { root, clusters: wanted, problems, bootstrap };
 }
 
 /**
- * Top-most kustomization folders below a `bootstrap` folder: applied by hand or by a bootstrap
- * tool before Flux runs, so what they create exists before any Kustomization.
+ * Top-most kustomization folders below a `bootstrap` folder, and the folders bootstrap commands
+ * apply (`kubectl apply -k`): applied by hand or by a bootstrap tool before Flux runs, so what
+ * they create exists before any Kustomization.
  */
 async function buildBootstrapFolders(root: string, builder: DirectoryBuilder): Promise<BootstrapBuild[]> {
   let files: string[];
@@ -90,7 +99,10 @@ async function buildBootstrapFolders(root: string, builder: DirectoryBuilder): P
     .filter((f) => /(^|\/)bootstrap\//.test(f) && /(^|\/)kustomization\.ya?ml$/.test(f))
     .map((f) => path.posix.dirname(f))
     .sort();
-  const top = dirs.filter((d) => !dirs.some((o) => o !== d && d.startsWith(`${o}/`)));
+  // and every folder a bootstrap command applies with `kubectl apply -k` or `kustomize build | kubectl apply`
+  const hooked = bootstrapKustomizeDirs(root).filter((d) => !dirs.some((o) => d === o || d.startsWith(`${o}/`)));
+  const all = [...dirs, ...hooked].sort();
+  const top = all.filter((d) => !all.some((o) => o !== d && d.startsWith(`${o}/`)));
   const built = await Promise.all(top.map(async (dir) => ({ dir, outcome: await builder.kustomizeBuild(dir) })));
   return built.filter((b) => b.outcome.ok).map((b) => ({ dir: b.dir, objects: b.outcome.ok ? b.outcome.resources.map((r) => r.object) : [] }));
 }

@@ -1,0 +1,188 @@
+// ref/missing: every reference a manifest makes resolves against everything its cluster will
+// have (src/check/references/universe.ts). A reference to something that exists nowhere is an
+// error that names it, says where it was looked for, and suggests the closest existing name.
+import type { K8sObject } from '../../k8s/object.js';
+import { readOfflineConfig } from '../../repo/flux/offline-config.js';
+import type { AppliedResource, FluxCluster, FluxKustomization } from '../../repo/flux/index.js';
+import { ScopeIndex } from '../../render/scope.js';
+import type { CheckContext } from '../context.js';
+import { podSpecOf, referencesOf, NAMESPACED_TARGETS, type Reference } from '../references/extract.js';
+import { closestName, nearMiss } from '../references/suggest.js';
+import { ClusterUniverse, type Kind } from '../references/universe.js';
+import { kustomizationRef, type Rule, type RuleFinding } from '../rule.js';
+import { bootstrapFacts } from './bootstrap.js';
+
+const describe = (id: { kind: string; namespace?: string; name: string }) => `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
+const target = (kind: Kind, namespace: string | undefined, name: string) => `${kind} ${namespace && kind !== 'Namespace' && NAMESPACED_TARGETS.has(kind as never) ? `${namespace}/` : ''}${name}`;
+
+/** Kinds whose scope is not learnt from a CRD but is cluster-wide by every convention. */
+const CLUSTER_SCOPED_NAME = /^(Cluster|Global)|Clusterwide|^Cilium(LoadBalancerIPPool|BGPClusterConfig|BGPPeerConfig|BGPAdvertisement|BGPNodeConfigOverride|L2AnnouncementPolicy|PodIPPool|CIDRGroup)$/;
+
+/** What to do about a missing target of each kind. */
+const HOW_TO_FIX: Partial<Record<Kind, string>> = {
+  Namespace: 'add a Namespace manifest (or install.createNamespace on the HelmRelease), or fix the name',
+  Secret: 'fix the name, add the Secret (SOPS, ExternalSecret, SealedSecret), or declare it under assume: in .slipway.yaml if it is created outside Git',
+  StorageClass: 'fix the name, or add the StorageClass (or the chart that creates it)',
+};
+
+export const referenceMissing: Rule = {
+  id: 'ref/missing',
+  severity: 'error',
+  doc: {
+    summary: 'a reference to something that exists nowhere: a namespace never created, a secret store, issuer, storage class, Gateway listener, Service port, Secret or ConfigMap nobody provides, a policy selector that selects no pod',
+    why: 'The API server accepts the object, and it then fails at run time: pods stay in ContainerCreating or CreateContainerConfigError, a PVC stays Pending, a certificate is never issued, a route never attaches, a policy protects nothing. ' +
+      'Targets are looked for in everything the cluster will have: the repository\'s manifests, rendered charts, the bootstrap, built-in objects, what controllers make at run time (the Secret of an ExternalSecret or Certificate, StatefulSet PVCs, CloudNativePG Secrets and Services), and .slipway.yaml assume: entries. ' +
+      'Where something may exist that is invisible offline (a chart that was not rendered, an operator resource, a source outside the repository) only near misses of an existing name are reported.',
+    fix: 'fix the name (the message suggests the closest existing one), add the missing object, or declare objects that live outside Git under assume: in .slipway.yaml.',
+  },
+  run(ctx) {
+    const out: RuleFinding[] = [];
+    const boot = bootstrapFacts(ctx.root, ctx.repo, ctx.charts);
+    const assumed = readOfflineConfig(ctx.root).assume.map((a) => a.object as unknown as K8sObject);
+    for (const cluster of ctx.repo.clusters) {
+      const universe = new ClusterUniverse(cluster, ctx.repo, boot.facts, assumed);
+      const scope = new ScopeIndex();
+      scope.learn(universe.objects.map((o) => o.object as unknown as Record<string, unknown>));
+      for (const ks of cluster.kustomizations) {
+        out.push(...missingNamespaces(ctx, cluster, ks, universe, scope));
+        for (const r of ks.resources) {
+          for (const ref of referencesOf(r.object as unknown as K8sObject)) {
+            const f = judge(ctx, cluster, r, ref, universe);
+            if (f) out.push(f);
+          }
+          const s = emptySelector(ctx, cluster, r, universe);
+          if (s) out.push(s);
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** One finding per (Kustomization, namespace never created), at targetNamespace or the first object. */
+function missingNamespaces(ctx: CheckContext, cluster: FluxCluster, ks: FluxKustomization, universe: ClusterUniverse, scope: ScopeIndex): RuleFinding[] {
+  const byNamespace = new Map<string, AppliedResource[]>();
+  for (const r of ks.resources) {
+    const ns = r.id.namespace;
+    if (!ns || r.id.kind === 'Namespace' || ns.includes('${')) continue;
+    if (scope.isClusterScoped(r.id) || CLUSTER_SCOPED_NAME.test(r.id.kind)) continue;
+    if (universe.has('Namespace', undefined, ns)) continue;
+    (byNamespace.get(ns) ?? byNamespace.set(ns, []).get(ns)!).push(r);
+  }
+  const out: RuleFinding[] = [];
+  for (const [ns, resources] of byNamespace) {
+    const near = nearMiss(ns, universe.namesOf('Namespace', undefined));
+    const blind = universe.blindSpot('Namespace', undefined);
+    if (blind && !near) continue;
+    const suggestion = near ?? closestName(ns, universe.namesOf('Namespace', undefined));
+    const viaTarget = ks.targetNamespace === ns;
+    const at = viaTarget ? ctx.locator.locate(ks.origin, '/spec/targetNamespace') : ctx.locator.locate(resources[0].origin, '/metadata/namespace');
+    const what = viaTarget ? `Kustomization ${ks.key} sets targetNamespace: ${ns}` : `${describe(resources[0].id)}${resources.length > 1 ? ` and ${resources.length - 1} more object(s) of Kustomization ${ks.key}` : ''} ${resources.length > 1 ? 'are' : 'is'} in namespace ${ns}`;
+    out.push({
+      message: `${what}, and namespace ${ns} is never created${suggestion ? `; did you mean ${suggestion}?` : ''} — the apply fails ("namespaces \\"${ns}\\" not found"); ${HOW_TO_FIX.Namespace}`,
+      file: (viaTarget ? ks.origin : resources[0].origin)?.file, line: at.line, column: at.column, cluster: cluster.name,
+      resource: viaTarget ? kustomizationRef(ks) : resources[0].id,
+    });
+  }
+  return out;
+}
+
+function judge(ctx: CheckContext, cluster: FluxCluster, r: AppliedResource, ref: Reference, universe: ClusterUniverse): RuleFinding | undefined {
+  const ns = NAMESPACED_TARGETS.has(ref.kind) ? ref.namespace : undefined;
+  const place = (pointer: string) => {
+    const at = ctx.locator.locate(r.origin, pointer);
+    return { file: r.origin?.file, line: at.line, column: at.column, cluster: cluster.name, resource: r.id };
+  };
+  if (!universe.has(ref.kind, ns, ref.name)) {
+    const candidates = universe.namesOf(ref.kind, ns);
+    const near = nearMiss(ref.name, candidates);
+    if (universe.blindSpot(ref.kind, ns) && !near) return undefined;
+    // the Secret Flux decrypts with is made by hand or by flux bootstrap, outside Git, by design
+    if (ref.via === 'decryption.secretRef' && !near) {
+      return {
+        severity: 'info',
+        message: `${describe(r.id)} decrypts with ${target(ref.kind, ns, ref.name)}, which is not in the repository; if it is created outside Git (flux bootstrap, kubectl), declare it under assume: in .slipway.yaml`,
+        ...place(ref.pointer),
+      };
+    }
+    const suggestion = near ?? closestName(ref.name, candidates);
+    return {
+      message: `${describe(r.id)} ${ref.via} names ${target(ref.kind, ns, ref.name)}, which exists nowhere in cluster ${cluster.name}${suggestion ? `; did you mean ${suggestion}?` : ''} — ${HOW_TO_FIX[ref.kind] ?? 'fix the name or add the missing object'}`,
+      ...place(ref.pointer),
+    };
+  }
+  const object = universe.get(ref.kind, ns, ref.name);
+  if (!object) return undefined;
+  const spec = (object.spec ?? {}) as Record<string, any>;
+  if (ref.listener) {
+    const listeners = (Array.isArray(spec.listeners) ? spec.listeners : []).map((l: any) => l?.name).filter((n: unknown): n is string => typeof n === 'string');
+    if (listeners.length && !listeners.includes(ref.listener.name)) {
+      const suggestion = closestName(ref.listener.name, listeners);
+      return {
+        message: `${describe(r.id)} attaches to listener ${ref.listener.name} of Gateway ${ns}/${ref.name}, which has no such listener (it has ${listeners.join(', ')})${suggestion ? `; did you mean ${suggestion}?` : ''} — the route is not accepted`,
+        ...place(ref.listener.pointer),
+      };
+    }
+  }
+  if (ref.port) {
+    const ports = (Array.isArray(spec.ports) ? spec.ports : []) as Array<{ port?: unknown; name?: unknown }>;
+    const value = ref.port.value;
+    const known = typeof value === 'number' ? ports.map((p) => p.port).filter((p): p is number => typeof p === 'number') : ports.map((p) => p.name).filter((p): p is string => typeof p === 'string');
+    if (ports.length && known.length && !(known as Array<number | string>).includes(value)) {
+      return {
+        message: `${describe(r.id)} ${ref.via} sends to port ${value} of Service ${ns}/${ref.name}, which has no such port (it has ${known.join(', ')}) — requests fail`,
+        ...place(ref.port.pointer),
+      };
+    }
+  }
+  return undefined;
+}
+
+interface Selector { matchLabels: Record<string, string>; pointer: string }
+
+/** The pod selector a policy applies to, when it is a plain label match in its own namespace. */
+function policySelector(o: K8sObject): Selector | undefined {
+  const spec = (o.spec ?? {}) as Record<string, any>;
+  let sel: any;
+  let pointer: string;
+  if (o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1') { sel = spec.podSelector; pointer = '/spec/podSelector'; }
+  else if (o.kind === 'CiliumNetworkPolicy' && o.apiVersion.startsWith('cilium.io/')) { sel = spec.endpointSelector; pointer = '/spec/endpointSelector'; }
+  else return undefined;
+  if (!sel || typeof sel !== 'object' || sel.matchExpressions) return undefined;
+  const labels = Object.fromEntries(Object.entries((sel.matchLabels ?? {}) as Record<string, unknown>)
+    // Cilium's own label sources (k8s:io.kubernetes.pod.namespace, reserved:…) are not pod labels
+    .filter(([k, v]) => typeof v === 'string' && !k.includes(':') && !k.startsWith('io.kubernetes.pod.') && !k.startsWith('io.cilium.')));
+  if (Object.keys(labels).length === 0) return undefined;
+  return { matchLabels: labels as Record<string, string>, pointer };
+}
+
+function podLabelsOf(o: K8sObject): Record<string, string> | undefined {
+  const pod = podSpecOf(o);
+  if (!pod) return undefined;
+  if (o.kind === 'Pod') return (o.metadata.labels ?? {}) as Record<string, string>;
+  let node: any = o;
+  for (const key of pod.at.split('/').slice(1, -1)) node = node?.[key];
+  return (node?.metadata?.labels ?? {}) as Record<string, string>;
+}
+
+/** A NetworkPolicy or CiliumNetworkPolicy whose selector matches no pod of its namespace protects (or opens) nothing. */
+function emptySelector(ctx: CheckContext, cluster: FluxCluster, r: AppliedResource, universe: ClusterUniverse): RuleFinding | undefined {
+  const o = r.object as unknown as K8sObject;
+  const ns = o.metadata?.namespace;
+  const sel = ns ? policySelector(o) : undefined;
+  if (!sel || !ns) return undefined;
+  const pods = universe.objects.filter((x) => x.object.metadata?.namespace === ns).map((x) => podLabelsOf(x.object)).filter((l): l is Record<string, string> => !!l);
+  if (pods.length === 0) return undefined; // pods of operators or charts nobody can see; nothing to judge against
+  const matches = (labels: Record<string, string>) => Object.entries(sel.matchLabels).every(([k, v]) => labels[k] === v);
+  if (pods.some(matches)) return undefined;
+  // a label value that is a near miss of a pod's value is a typo, even where pods may be invisible
+  const nearMisses = Object.entries(sel.matchLabels).map(([k, v]) => ({ k, v, near: nearMiss(v, pods.map((p) => p[k]).filter((x): x is string => typeof x === 'string')) }));
+  const typo = nearMisses.find((n) => n.near);
+  if (universe.blindSpot('Secret', ns) && !typo) return undefined;
+  const at = ctx.locator.locate(r.origin, sel.pointer);
+  const wanted = Object.entries(sel.matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+  return {
+    message: `${describe(r.id)} selects pods with ${wanted}, and no pod in namespace ${ns} has those labels${typo ? `; did you mean ${typo.k}=${typo.near}?` : ''} — the policy applies to nothing`,
+    file: r.origin?.file, line: at.line, column: at.column, cluster: cluster.name, resource: r.id,
+  };
+}

@@ -36,12 +36,21 @@ const FACT_KINDS: Record<string, TargetKind | 'Namespace'> = {
  */
 const INERT_KINDS = new Set([
   'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute', 'ReferenceGrant', 'BackendTLSPolicy',
-  'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'ScrapeConfig', 'VMServiceScrape', 'VMPodScrape', 'VMRule', 'VMProbe', 'VMScrapeConfig',
-  'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy',
+  'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Probe', 'ScrapeConfig', 'AlertmanagerConfig', 'Silence',
+  'VMServiceScrape', 'VMPodScrape', 'VMRule', 'VMProbe', 'VMScrapeConfig',
+  'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy', 'CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy',
   'Kustomization', 'HelmRelease', 'GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket',
   'GrafanaDashboard', 'GrafanaFolder', 'GrafanaDatasource', 'ScaledObject', 'ScaledJob', 'VerticalPodAutoscaler',
   'Issuer', 'ClusterIssuer', 'SecretStore', 'ClusterSecretStore', 'Receiver', 'Alert', 'Provider',
+  // VolSync copies data between existing claims and snapshots; external-dns publishes records
+  'ReplicationSource', 'VolumeSnapshot', 'DNSEndpoint',
+  // Envoy Gateway and Traefik policies attach to routes and Gateways
+  'SecurityPolicy', 'BackendTrafficPolicy', 'ClientTrafficPolicy', 'EnvoyPatchPolicy', 'EnvoyExtensionPolicy', 'HTTPRouteFilter', 'Backend',
+  'Middleware', 'IngressRoute', 'IngressRouteTCP', 'ServersTransport',
 ]);
+
+/** Operator kinds that make PersistentVolumeClaims (and nothing else a reference points at). */
+const CLAIM_MAKERS = new Set(['ReplicationDestination', 'DataVolume']);
 
 export type Kind = TargetKind | 'Namespace';
 
@@ -52,6 +61,8 @@ export class ClusterUniverse {
   private readonly claimPatterns: Array<{ namespace: string; pattern: RegExp }> = [];
   /** Namespaces in which objects may exist that nobody can see offline, with why; '*' = any namespace. */
   private readonly blind = new Map<string, string>();
+  /** Release names of charts that were not rendered, by target namespace. */
+  private readonly releaseNames = new Map<string, Set<string>>();
   /** Objects of the cluster, for selector checks: pod templates by namespace. */
   readonly objects: Array<{ object: K8sObject; kustomization?: string }> = [];
 
@@ -71,6 +82,9 @@ export class ClusterUniverse {
       if (spec.install?.createNamespace === true) this.add('Namespace', undefined, target);
       if (hr.render?.status === 'rendered') continue;
       this.markBlind(target, `HelmRelease ${hr.key} was not rendered`);
+      // a chart names its main Service after the release: evidence for "did you mean"
+      const names = this.releaseNames.get(target) ?? this.releaseNames.set(target, new Set()).get(target)!;
+      names.add(typeof spec.releaseName === 'string' ? spec.releaseName : hr.name);
       this.markBlind('cluster', `HelmRelease ${hr.key} was not rendered`);
     }
     for (const b of repo.bootstrap) for (const o of b.objects) this.addObject(o as unknown as K8sObject);
@@ -134,7 +148,8 @@ export class ClusterUniverse {
     if (ns && o.kind === 'Namespace') return;
     // an operator resource of a kind not known to be inert may create objects in its namespace
     if (ns && !['', 'apps', 'batch'].includes(group) && !group.endsWith('.k8s.io') && !INERT_KINDS.has(o.kind) && !providedBy(o).length) {
-      this.markBlind(ns, `${o.kind} ${ns}/${o.metadata.name} may create objects at run time`);
+      if (CLAIM_MAKERS.has(o.kind)) this.markBlind(`claims:${ns}`, `${o.kind} ${ns}/${o.metadata.name} makes PersistentVolumeClaims`);
+      else this.markBlind(ns, `${o.kind} ${ns}/${o.metadata.name} may create objects at run time`);
     }
   }
 
@@ -148,6 +163,16 @@ export class ClusterUniverse {
   /** The object itself, when the repository holds it (for listeners and ports). */
   get(kind: Kind, namespace: string | undefined, name: string): K8sObject | undefined {
     return this.names.get(kind)?.get(this.nsKey(kind, namespace))?.get(name);
+  }
+
+  /** Names of `kind` in any namespace. */
+  namesOfKindAnywhere(kind: Kind): string[] {
+    return [...(this.names.get(kind)?.values() ?? [])].flatMap((m) => [...m.keys()]);
+  }
+
+  /** Names of releases not rendered into `namespace`: what their charts probably call their Services. */
+  unrenderedReleases(namespace: string | undefined): string[] {
+    return [...(namespace ? this.releaseNames.get(namespace) ?? [] : [])];
   }
 
   /** Names of `kind` that exist (in `namespace`). */
@@ -165,7 +190,8 @@ export class ClusterUniverse {
     if (any) return any;
     if (kind === 'Namespace') return undefined;
     if (!NAMESPACED_TARGETS.has(kind)) return this.blind.get('cluster');
-    return namespace ? this.blind.get(namespace) : undefined;
+    if (!namespace) return undefined;
+    return this.blind.get(namespace) ?? (kind === 'PersistentVolumeClaim' ? this.blind.get(`claims:${namespace}`) : undefined);
   }
 
   private nsKey(kind: Kind, namespace: string | undefined): string {

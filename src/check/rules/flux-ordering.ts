@@ -219,9 +219,10 @@ function judgeNeed(ctx: CheckContext, cluster: FluxCluster, graph: OrderGraph, a
     // turn the order around at a dependsOn that orders nothing the waiting side uses
     const edge = edges.find((e) => needsNothingFrom(e.owner, providedBy.get(e.target)) && accepts([{ kustomization: d.key, add: [p.key] }, { kustomization: e.owner.key, remove: [e.target] }]));
     const shown = edge ?? edges[0];
-    const place = shown
-      ? orderingPlace(ctx, shown.owner, cluster, shown.index >= 0 ? `/spec/dependsOn/${shown.index}` : '/spec/dependsOn')
-      : need.hard ? orderingPlace(ctx, d, cluster) : orderingPlace(ctx, d, cluster, '/spec/wait');
+    // a hard need is closed by the dependsOn on the way; a soft one by the wait: true that makes it count
+    const place = !need.hard
+      ? orderingPlace(ctx, d, cluster, '/spec/wait')
+      : shown ? orderingPlace(ctx, shown.owner, cluster, shown.index >= 0 ? `/spec/dependsOn/${shown.index}` : '/spec/dependsOn') : orderingPlace(ctx, d, cluster);
     const why = need.hard ? 'its apply fails until they exist' : 'it has wait: true and its objects cannot become Ready without them';
     const move = `move the resources of ${d.key} that need them into a Kustomization that depends on ${p.key}`;
     result.deadlocks.push({
@@ -285,7 +286,8 @@ function healthCheckDeadlocks(ctx: CheckContext, cluster: FluxCluster, graph: Or
   const out: RuleFinding[] = [];
   for (const ks of cluster.kustomizations) {
     ks.healthChecks.forEach((h, i) => {
-      const by = appliers.get(`${h.kind}/${h.namespace ?? ks.namespace}/${h.name}`) ?? [];
+      // a cluster-scoped object (ClusterIssuer) has no namespace in its id, whatever the health check says
+      const by = appliers.get(`${h.kind}/${h.namespace ?? ks.namespace}/${h.name}`) ?? appliers.get(`${h.kind}//${h.name}`) ?? [];
       if (by.length === 0 || by.includes(ks.key)) return;
       const downstream = by.filter((a) => graph.upstream(a).ready.has(ks.key));
       if (downstream.length !== by.length) return;

@@ -122,7 +122,8 @@ export const sourceMissing: Rule = {
     fix: 'create the source in the cluster (usually next to the HelmRelease) or fix the name and namespace.',
   },
   run(ctx) {
-    const out = fromProblems(ctx, ['source-missing', 'substitution-source-missing']);
+    // a missing valuesFrom object is reported below, at its entry, with what to do
+    const out = fromProblems(ctx, ['source-missing', 'substitution-source-missing'], (p) => / takes values from /.test(p.message));
     for (const c of ctx.repo.clusters) {
       for (const hr of c.helmReleases) {
         for (const v of hr.valuesFrom) {

@@ -43,13 +43,15 @@ export const referenceMissing: Rule = {
       const universe = new ClusterUniverse(cluster, ctx.repo, boot.facts, assumed);
       const scope = new ScopeIndex();
       scope.learn(universe.objects.map((o) => o.object as unknown as Record<string, unknown>));
+      const refs = cluster.kustomizations.flatMap((ks) => ks.resources.flatMap((r) => referencesOf(r.object as unknown as K8sObject).map((ref) => ({ r, ref }))));
+      const usage = new Usage(refs.map((x) => x.ref));
+      for (const ks of cluster.kustomizations) out.push(...missingNamespaces(ctx, cluster, ks, universe, scope));
+      for (const { r, ref } of refs) {
+        const f = judge(ctx, cluster, r, ref, universe, usage);
+        if (f) out.push(f);
+      }
       for (const ks of cluster.kustomizations) {
-        out.push(...missingNamespaces(ctx, cluster, ks, universe, scope));
         for (const r of ks.resources) {
-          for (const ref of referencesOf(r.object as unknown as K8sObject)) {
-            const f = judge(ctx, cluster, r, ref, universe);
-            if (f) out.push(f);
-          }
           const s = emptySelector(ctx, cluster, r, universe);
           if (s) out.push(s);
         }
@@ -87,27 +89,96 @@ function missingNamespaces(ctx: CheckContext, cluster: FluxCluster, ks: FluxKust
   return out;
 }
 
-function judge(ctx: CheckContext, cluster: FluxCluster, r: AppliedResource, ref: Reference, universe: ClusterUniverse): RuleFinding | undefined {
+/** A Secret holding a SOPS private key: age (`*.agekey`) or GPG (`*.asc`). */
+function isSopsKey(o: K8sObject): boolean {
+  if (o.kind !== 'Secret' || o.apiVersion !== 'v1') return false;
+  const keys = [...Object.keys((o.data ?? {}) as object), ...Object.keys((o.stringData ?? {}) as object)];
+  return keys.some((k) => /\.agekey$|\.asc$/.test(k));
+}
+
+/** How often each target is referenced in a cluster: a name many objects rely on exists somewhere, even where nobody can see it offline. */
+class Usage {
+  private readonly counts = new Map<string, number>();
+  private readonly decryption = new Map<string, Set<string>>();
+  constructor(refs: Reference[]) {
+    for (const ref of refs) {
+      const key = this.key(ref.kind, scoped(ref), ref.name);
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      if (ref.via === 'decryption.secretRef') (this.decryption.get(ref.namespace ?? '') ?? this.decryption.set(ref.namespace ?? '', new Set()).get(ref.namespace ?? '')!).add(ref.name);
+    }
+  }
+  /** The Secrets Kustomizations of `ns` decrypt with. */
+  decryptionSecrets(ns: string | undefined): string[] { return [...(this.decryption.get(ns ?? '') ?? [])].sort(); }
+  private key(kind: Kind, ns: string | undefined, name: string) { return `${kind}|${ns ?? ''}|${name}`; }
+  /** Names of `kind` (in `ns`) that at least `min` references use. */
+  names(kind: Kind, ns: string | undefined, min: number): string[] {
+    const prefix = `${kind}|${ns ?? ''}|`;
+    return [...this.counts].filter(([k, n]) => k.startsWith(prefix) && n >= min).map(([k]) => k.slice(prefix.length));
+  }
+  count(kind: Kind, ns: string | undefined, name: string): number { return this.counts.get(this.key(kind, ns, name)) ?? 0; }
+}
+
+const scoped = (ref: Reference) => (NAMESPACED_TARGETS.has(ref.kind) ? ref.namespace : undefined);
+
+/**
+ * Kinds that repositories define in Git when they define any: issuers, secret stores and
+ * Gateways are written by hand, not made by charts. With one of them in the cluster, a name
+ * that matches none is a mistake even where a chart was not rendered.
+ */
+const HAND_WRITTEN: ReadonlySet<Kind> = new Set<Kind>(['ClusterIssuer', 'Issuer', 'ClusterSecretStore', 'SecretStore', 'Gateway']);
+/** The cluster-wide kind with the same role, for a namespaced reference that forgot `kind:`. */
+const CLUSTER_KIND: Partial<Record<Kind, Kind>> = { Issuer: 'ClusterIssuer', SecretStore: 'ClusterSecretStore' };
+
+function judge(ctx: CheckContext, cluster: FluxCluster, r: AppliedResource, ref: Reference, universe: ClusterUniverse, usage: Usage): RuleFinding | undefined {
   const ns = NAMESPACED_TARGETS.has(ref.kind) ? ref.namespace : undefined;
   const place = (pointer: string) => {
     const at = ctx.locator.locate(r.origin, pointer);
     return { file: r.origin?.file, line: at.line, column: at.column, cluster: cluster.name, resource: r.id };
   };
   if (!universe.has(ref.kind, ns, ref.name)) {
-    const candidates = universe.namesOf(ref.kind, ns);
-    const near = nearMiss(ref.name, candidates);
-    if (universe.blindSpot(ref.kind, ns) && !near) return undefined;
-    // the Secret Flux decrypts with is made by hand or by flux bootstrap, outside Git, by design
+    const existing = universe.namesOf(ref.kind, ns);
+    // names other objects rely on (≥ 2 references), and what unrendered charts call their Services
+    const evidence = [...usage.names(ref.kind, ns, 2), ...(ref.kind === 'Service' ? universe.unrenderedReleases(ns) : [])];
+    const blind = universe.blindSpot(ref.kind, ns);
+    // where nobody can see everything, a name other objects also rely on (or a release is called) exists somewhere
+    if (blind && evidence.includes(ref.name)) return undefined;
+    const near = nearMiss(ref.name, existing) ?? nearMiss(ref.name, evidence);
+    const clusterKind = CLUSTER_KIND[ref.kind];
+    if (clusterKind && universe.has(clusterKind, undefined, ref.name)) {
+      return {
+        message: `${describe(r.id)} ${ref.via} names ${target(ref.kind, ns, ref.name)}, which does not exist; a ${clusterKind} ${ref.name} does — set kind: ${clusterKind}`,
+        ...place(ref.pointer),
+      };
+    }
+    const handWritten = HAND_WRITTEN.has(ref.kind) && (ns === undefined ? existing.length > 0 : universe.namesOfKindAnywhere(ref.kind).length > 0);
+    // the Secret Flux decrypts with is made by hand, by flux bootstrap or from a SOPS key in Git, never by a chart
     if (ref.via === 'decryption.secretRef' && !near) {
+      // …unless the other Kustomizations of its namespace all decrypt with another one
+      const others = usage.decryptionSecrets(ns).filter((n) => n !== ref.name);
+      // a SOPS key kept in Git (age or GPG) means the repository manages decryption Secrets itself
+      const keys = universe.objects.map((x) => x.object).filter(isSopsKey).map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+      if (keys.length && !others.length) {
+        return {
+          message: `${describe(r.id)} decrypts with ${target(ref.kind, ns, ref.name)}, which exists nowhere; the repository's SOPS key Secret is ${keys.sort().join(', ')} (the decryption Secret must be in the Kustomization's namespace, ${ns}) — fix the name or add the Secret there`,
+          ...place(ref.pointer),
+        };
+      }
+      if (others.length === 1) {
+        return {
+          message: `${describe(r.id)} decrypts with ${target(ref.kind, ns, ref.name)}, which exists nowhere; the other Kustomizations in ${ns} decrypt with ${others[0]} — use that name, or add the Secret`,
+          ...place(ref.pointer),
+        };
+      }
       return {
         severity: 'info',
         message: `${describe(r.id)} decrypts with ${target(ref.kind, ns, ref.name)}, which is not in the repository; if it is created outside Git (flux bootstrap, kubectl), declare it under assume: in .slipway.yaml`,
         ...place(ref.pointer),
       };
     }
-    const suggestion = near ?? closestName(ref.name, candidates);
+    if (blind && !near && !handWritten) return undefined;
+    const suggestion = near ?? closestName(ref.name, [...existing, ...evidence]) ?? (handWritten && existing.length ? existing.sort()[0] : undefined);
     return {
-      message: `${describe(r.id)} ${ref.via} names ${target(ref.kind, ns, ref.name)}, which exists nowhere in cluster ${cluster.name}${suggestion ? `; did you mean ${suggestion}?` : ''} — ${HOW_TO_FIX[ref.kind] ?? 'fix the name or add the missing object'}`,
+      message: `${describe(r.id)} ${ref.via} names ${target(ref.kind, ns, ref.name)}, which exists nowhere in cluster ${cluster.name}${suggestion ? `; did you mean ${suggestion}${!existing.includes(suggestion) && usage.count(ref.kind, ns, suggestion) > 1 ? ` (named by ${usage.count(ref.kind, ns, suggestion)} other references)` : ''}?` : ''} — ${HOW_TO_FIX[ref.kind] ?? 'fix the name or add the missing object'}`,
       ...place(ref.pointer),
     };
   }

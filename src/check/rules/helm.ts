@@ -44,8 +44,10 @@ function helmMessage(reason = ''): string {
  * when the HelmRelease writes it inline; else spec.values as a whole.
  */
 function offendingValue(ctx: CheckContext, hr: HelmReleaseInfo, reason = ''): string {
-  for (const m of reason.matchAll(/at '(\/[^']*)'/g)) {
-    const pointer = `/spec/values${m[1]}`;
+  // Helm nests its errors ("at '/a': 'allOf' failed", then "at '/a/b': …"): the deepest path is the cause
+  const paths = [...reason.matchAll(/at '(\/[^']*)'/g)].map((m) => m[1]).sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const path of paths) {
+    const pointer = `/spec/values${path}`;
     if (ctx.locator.locateExact(hr.origin, pointer)) return pointer;
   }
   return '/spec/values';

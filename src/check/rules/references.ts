@@ -4,7 +4,6 @@
 import type { K8sObject } from '../../k8s/object.js';
 import { readOfflineConfig } from '../../repo/flux/offline-config.js';
 import type { AppliedResource, FluxCluster, FluxKustomization } from '../../repo/flux/index.js';
-import { ScopeIndex } from '../../render/scope.js';
 import type { CheckContext } from '../context.js';
 import { podSpecOf, referencesOf, NAMESPACED_TARGETS, type Reference } from '../references/extract.js';
 import { closestName, nearMiss } from '../references/suggest.js';
@@ -14,9 +13,6 @@ import { bootstrapFacts } from './bootstrap.js';
 
 const describe = (id: { kind: string; namespace?: string; name: string }) => `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
 const target = (kind: Kind, namespace: string | undefined, name: string) => `${kind} ${namespace && kind !== 'Namespace' && NAMESPACED_TARGETS.has(kind as never) ? `${namespace}/` : ''}${name}`;
-
-/** Kinds whose scope is not learnt from a CRD but is cluster-wide by every convention. */
-const CLUSTER_SCOPED_NAME = /^(Cluster|Global)|Clusterwide|^Cilium(LoadBalancerIPPool|BGPClusterConfig|BGPPeerConfig|BGPAdvertisement|BGPNodeConfigOverride|L2AnnouncementPolicy|PodIPPool|CIDRGroup)$/;
 
 /** What to do about a missing target of each kind. */
 const HOW_TO_FIX: Partial<Record<Kind, string>> = {
@@ -41,11 +37,9 @@ export const referenceMissing: Rule = {
     const assumed = readOfflineConfig(ctx.root).assume.map((a) => a.object as unknown as K8sObject);
     for (const cluster of ctx.repo.clusters) {
       const universe = new ClusterUniverse(cluster, ctx.repo, boot.facts, assumed);
-      const scope = new ScopeIndex();
-      scope.learn(universe.objects.map((o) => o.object as unknown as Record<string, unknown>));
       const refs = cluster.kustomizations.flatMap((ks) => ks.resources.flatMap((r) => referencesOf(r.object as unknown as K8sObject).map((ref) => ({ r, ref }))));
       const usage = new Usage(refs.map((x) => x.ref));
-      for (const ks of cluster.kustomizations) out.push(...missingNamespaces(ctx, cluster, ks, universe, scope));
+      for (const ks of cluster.kustomizations) out.push(...missingNamespaces(ctx, cluster, ks, universe));
       for (const { r, ref } of refs) {
         const f = judge(ctx, cluster, r, ref, universe, usage);
         if (f) out.push(f);
@@ -61,13 +55,15 @@ export const referenceMissing: Rule = {
   },
 };
 
-/** One finding per (Kustomization, namespace never created), at targetNamespace or the first object. */
-function missingNamespaces(ctx: CheckContext, cluster: FluxCluster, ks: FluxKustomization, universe: ClusterUniverse, scope: ScopeIndex): RuleFinding[] {
+/**
+ * One finding per (Kustomization, namespace never created), at targetNamespace or the first object.
+ * Cluster-scoped objects have no namespace in their id (the loader's ScopeIndex drops it), so they never count.
+ */
+function missingNamespaces(ctx: CheckContext, cluster: FluxCluster, ks: FluxKustomization, universe: ClusterUniverse): RuleFinding[] {
   const byNamespace = new Map<string, AppliedResource[]>();
   for (const r of ks.resources) {
     const ns = r.id.namespace;
     if (!ns || r.id.kind === 'Namespace' || ns.includes('${')) continue;
-    if (scope.isClusterScoped(r.id) || CLUSTER_SCOPED_NAME.test(r.id.kind)) continue;
     if (universe.has('Namespace', undefined, ns)) continue;
     (byNamespace.get(ns) ?? byNamespace.set(ns, []).get(ns)!).push(r);
   }
@@ -236,13 +232,30 @@ function podLabelsOf(o: K8sObject): Record<string, string> | undefined {
   return (node?.metadata?.labels ?? {}) as Record<string, string>;
 }
 
+const podLabelIndex = new WeakMap<ClusterUniverse, Map<string, Array<Record<string, string>>>>();
+
+/** The pod template labels of each namespace, indexed once per cluster (not once per policy). */
+function podLabelsIn(universe: ClusterUniverse): Map<string, Array<Record<string, string>>> {
+  let index = podLabelIndex.get(universe);
+  if (!index) {
+    index = new Map();
+    for (const { object } of universe.objects) {
+      const ns = object.metadata?.namespace;
+      const labels = ns ? podLabelsOf(object) : undefined;
+      if (ns && labels) (index.get(ns) ?? index.set(ns, []).get(ns)!).push(labels);
+    }
+    podLabelIndex.set(universe, index);
+  }
+  return index;
+}
+
 /** A NetworkPolicy or CiliumNetworkPolicy whose selector matches no pod of its namespace protects (or opens) nothing. */
 function emptySelector(ctx: CheckContext, cluster: FluxCluster, r: AppliedResource, universe: ClusterUniverse): RuleFinding | undefined {
   const o = r.object as unknown as K8sObject;
   const ns = o.metadata?.namespace;
   const sel = ns ? policySelector(o) : undefined;
   if (!sel || !ns) return undefined;
-  const pods = universe.objects.filter((x) => x.object.metadata?.namespace === ns).map((x) => podLabelsOf(x.object)).filter((l): l is Record<string, string> => !!l);
+  const pods = podLabelsIn(universe).get(ns) ?? [];
   if (pods.length === 0) return undefined; // pods of operators or charts nobody can see; nothing to judge against
   const matches = (labels: Record<string, string>) => Object.entries(sel.matchLabels).every(([k, v]) => labels[k] === v);
   if (pods.some(matches)) return undefined;

@@ -141,6 +141,21 @@ describe('planted defects', () => {
     return { file, line: lineOf(dir, file, 'apiVersion: autoscaling/v2beta2'), severity: 'error' };
   }));
 
+  it('k8s/deprecated-api (an API the target version does not serve yet, from the release notes: error)', () => planted('k8s/deprecated-api', (dir) => {
+    const file = `${ECHO}/app/service.yaml`;
+    append(dir, file, '---\napiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: extra\nspec:\n  cidrs:\n    - 10.100.0.0/16\n');
+    return { file, line: lineOf(dir, file, 'kind: ServiceCIDR') - 1, severity: 'error' };
+  }));
+
+  it('k8s/deprecated-api (an API missing from the --schemas folder of the target version, though newer Kubernetes has it: error)', async () => {
+    const fresh = await plantedFindings('k8s/deprecated-api', (dir) => {
+      const file = `${ECHO}/app/service.yaml`;
+      append(dir, file, '---\napiVersion: certificates.k8s.io/v1beta1\nkind: ClusterTrustBundle\nmetadata:\n  name: example\nspec:\n  trustBundle: placeholder\n');
+      return { file, line: lineOf(dir, file, 'apiVersion: certificates.k8s.io/v1beta1'), severity: 'error' };
+    });
+    assert.match(fresh[0].message, /not served by Kubernetes 1\.31: its schemas \(.*v1\.31\.0-standalone-strict\) lack it/);
+  });
+
   it('flux/dependency-missing: a CR whose CRD provider is not upstream', () => planted('flux/dependency-missing', (dir) => {
     edit(dir, `${PODINFO}/ks.yaml`, '  dependsOn:\n    - name: external-secrets-stores\n', '');
     // one finding per (dependent, provider), at the dependent's Kustomization: it has no dependsOn left, so its spec

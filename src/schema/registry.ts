@@ -16,6 +16,7 @@ import { CrdObjectSource } from './sources/crd-objects.js';
 import { discoverSchemaSources } from './sources/discover.js';
 import { parseKubeVersion } from './sources/kube-version.js';
 import { SchemaSourceError, type SchemaSource } from './sources/source.js';
+import { StandaloneDirSource } from './sources/standalone-dir.js';
 import type { GroupVersionKind, SchemaOrigin, SchemaRegistryStats, ValidationResult } from './types.js';
 
 export interface SchemaRegistryOptions {
@@ -87,6 +88,24 @@ export class SchemaRegistry {
   lookup(gvk: GroupVersionKind): SchemaOrigin | undefined {
     const resolution = this.resolve(gvk);
     return resolution.kind === 'found' ? resolution.origin : undefined;
+  }
+
+  /**
+   * Whether a Kubernetes built-in kind is missing from the --schemas folder of the target version
+   * while Slipway's own (newer) built-in schemas have it: that Kubernetes does not serve it yet.
+   * Returns the folder that lacks it; undefined when there is no such folder, the folder has the
+   * kind, or the kind is no built-in one (a CRD's kinds are never in version folders).
+   */
+  absentFromTargetFolder(gvk: GroupVersionKind, kubeVersion: string): string | undefined {
+    const [major, minor] = parseKubeVersion(kubeVersion);
+    const standalone = this.sources.filter((s): s is StandaloneDirSource => s instanceof StandaloneDirSource);
+    const target = standalone.find((s) => {
+      if (!s.isUserTargetFolder || !s.kubeVersion || s.kubeVersion === 'master') return false;
+      const [a, b] = parseKubeVersion(s.kubeVersion);
+      return a === major && b === minor;
+    });
+    if (!target || target.find(gvk)) return undefined;
+    return standalone.some((s) => s.isBuiltin && s.find(gvk)) ? target.dir : undefined;
   }
 
   /** Validates one parsed document against the schema of its apiVersion/kind. Never throws for bad input. */

@@ -1,6 +1,8 @@
 // k8s/deprecated-api: the Kubernetes API lifecycle, pluto-style. An apiVersion removed at
 // the target version is an error (the apply fails after an upgrade); one deprecated there
-// is a warning (it will be removed).
+// is a warning (it will be removed). An apiVersion newer than the target is an error too: the
+// target does not serve it yet.
+import type { SchemaRegistry } from '../../schema/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 interface Lifecycle {
@@ -56,6 +58,41 @@ const LIFECYCLE: Lifecycle[] = [
   { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kinds: [], deprecated: '1.0', replacement: 'source.toolkit.fluxcd.io/v1' },
 ];
 
+interface Introduction {
+  apiVersion: string;
+  kinds: string[];
+  /** The first Kubernetes minor version that serves it by default. */
+  served: string;
+}
+
+/**
+ * APIs newer than the oldest Kubernetes a repository may still target, from the Kubernetes release
+ * notes: the version each became GA. (Beta APIs added since 1.24 are off by default, so their
+ * v1beta versions are not served by default at any version; the --schemas folder of the target
+ * version, where given, settles those from data.)
+ */
+const INTRODUCED: Introduction[] = [
+  { apiVersion: 'networking.k8s.io/v1', kinds: ['Ingress', 'IngressClass'], served: '1.19' },
+  { apiVersion: 'node.k8s.io/v1', kinds: ['RuntimeClass'], served: '1.20' },
+  { apiVersion: 'batch/v1', kinds: ['CronJob'], served: '1.21' },
+  { apiVersion: 'policy/v1', kinds: ['PodDisruptionBudget'], served: '1.21' },
+  { apiVersion: 'discovery.k8s.io/v1', kinds: ['EndpointSlice'], served: '1.21' },
+  { apiVersion: 'autoscaling/v2', kinds: ['HorizontalPodAutoscaler'], served: '1.23' },
+  { apiVersion: 'storage.k8s.io/v1', kinds: ['CSIStorageCapacity'], served: '1.24' },
+  { apiVersion: 'authentication.k8s.io/v1', kinds: ['SelfSubjectReview'], served: '1.28' },
+  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kinds: [], served: '1.29' },
+  { apiVersion: 'admissionregistration.k8s.io/v1', kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], served: '1.30' },
+  { apiVersion: 'networking.k8s.io/v1', kinds: ['IPAddress', 'ServiceCIDR'], served: '1.33' },
+  { apiVersion: 'resource.k8s.io/v1', kinds: [], served: '1.34' },
+  { apiVersion: 'storage.k8s.io/v1', kinds: ['VolumeAttributesClass'], served: '1.34' },
+];
+
+/** The Kubernetes version that first serves `apiVersion`/`kind`, when the target version does not yet. */
+export function servedFrom(apiVersion: string, kind: string, kubeVersion: string): string | undefined {
+  const hit = INTRODUCED.find((l) => l.apiVersion === apiVersion && (l.kinds.length === 0 || l.kinds.includes(kind)));
+  return hit && !atLeast(kubeVersion, hit.served) ? hit.served : undefined;
+}
+
 /** "1.31" → [1, 31]; compares minor versions. */
 function atLeast(target: string, version: string): boolean {
   const [ta, tb] = target.split('.').map(Number);
@@ -69,18 +106,40 @@ export function removedAt(apiVersion: string, kind: string, kubeVersion: string)
   return hit?.removed !== undefined && atLeast(kubeVersion, hit.removed) ? hit.removed : undefined;
 }
 
+function notInTargetFolder(schemas: SchemaRegistry, apiVersion: string, kind: string, kubeVersion: string): string | undefined {
+  const slash = apiVersion.indexOf('/');
+  return schemas.absentFromTargetFolder({ group: slash < 0 ? '' : apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind }, kubeVersion);
+}
+
 export const deprecatedApi: Rule = {
   id: 'k8s/deprecated-api',
   severity: 'error',
   doc: {
-    summary: 'an apiVersion that is deprecated or removed at the target Kubernetes version (--kube-version)',
-    why: 'a removed API makes the apply fail after a cluster upgrade; a deprecated one will.',
-    fix: 'move the document to the replacement apiVersion the message names (fields may have changed; check its schema).',
+    summary: 'an apiVersion that is deprecated or removed at the target Kubernetes version (--kube-version), or not served by it yet',
+    why: 'a removed API makes the apply fail after a cluster upgrade; a deprecated one will. An API newer than the target is not served ' +
+      '(the apply fails with "no matches for kind"): known from the Kubernetes release notes, or from the --schemas folder of the target version lacking it.',
+    fix: 'move the document to the replacement apiVersion the message names (fields may have changed; check its schema); ' +
+      'for an API not served yet, use an apiVersion the target serves, or set the real target with --kube-version or .slipway.yaml kubeVersion.',
   },
   run(ctx) {
     const out: RuleFinding[] = [];
+    const absent = new Map<string, string | undefined>(); // apiVersion/kind → the target's schema folder that lacks it
     for (const { cluster, resource } of ctx.appliedOnce()) {
       const { apiVersion, kind } = resource.id;
+      const key = `${apiVersion}|${kind}`;
+      const from = servedFrom(apiVersion, kind, ctx.kubeVersion);
+      if (!absent.has(key)) absent.set(key, from ? undefined : notInTargetFolder(ctx.schemas, apiVersion, kind, ctx.kubeVersion));
+      const folder = absent.get(key);
+      if (from || folder) {
+        const message = from
+          ? `${kind} ${apiVersion} is not served by Kubernetes ${ctx.kubeVersion} (served from ${from}); the apply fails with "no matches for kind"`
+          : `${kind} ${apiVersion} is not served by Kubernetes ${ctx.kubeVersion}: its schemas (${folder}) lack it, though a newer Kubernetes has it; the apply fails with "no matches for kind"`;
+        out.push({
+          message, file: resource.origin?.file, ...ctx.locator.locate(resource.origin, '/apiVersion'), cluster: cluster.name, resource: resource.id,
+          rootCause: { key: `served|${key}`, message },
+        });
+        continue;
+      }
       const hit = LIFECYCLE.find((l) => l.apiVersion === apiVersion && (l.kinds.length === 0 || l.kinds.includes(kind)));
       if (!hit || !atLeast(ctx.kubeVersion, hit.deprecated)) continue;
       const removed = hit.removed !== undefined && atLeast(ctx.kubeVersion, hit.removed);

@@ -22,6 +22,20 @@ export class StandaloneDirSource implements SchemaSource {
     private readonly options: StandaloneDirOptions = {},
   ) {}
 
+  /** The Kubernetes version of the folder ("1.31.0"), when its name says. */
+  get kubeVersion(): string | undefined {
+    return this.options.kubeVersion;
+  }
+
+  /** A folder of the target version given with --schemas (not shipped with Slipway, not a fallback). */
+  get isUserTargetFolder(): boolean {
+    return !this.options.builtin && !this.options.fallback;
+  }
+
+  get isBuiltin(): boolean {
+    return !!this.options.builtin;
+  }
+
   get description(): string {
     const role = this.options.fallback ? ', fallback for removed APIs' : '';
     return `${this.dir} (kubeconform standalone layout${role})`;

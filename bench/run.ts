@@ -1,9 +1,11 @@
-// `npm run bench`: check on a generated fleet against the floor of parsing the same files,
-// cold and warm, then the corpus load benchmark, then the engine benchmarks (bench/engine.ts),
+// `npm run bench`: Slipway against kubeconform in the same run (bench/peers.ts), then check on a
+// generated fleet against the floor of parsing the same files, cold and warm, then the corpus
+// load benchmark, then the engine benchmarks (bench/engine.ts),
 // then HelmRelease rendering on the corpus with ../shared/charts served locally (bench/helm.ts).
 // Prints figures; asserts nothing.
 // Options: --clusters N --apps N (fleet size; default ~20,000 documents), --rounds N,
-// --engine (the engine benchmarks only), --helm (the rendering benchmark only).
+// --engine (the engine benchmarks only), --helm (the rendering benchmark only), --peers (the
+// kubeconform comparison only).
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +23,11 @@ const size = { clusters: flag('clusters', DEFAULT_SIZE.clusters), apps: flag('ap
 const rounds = Math.max(1, flag('rounds', 3));
 const engineBench = () => execFileSync(process.execPath, [path.join(here, 'engine.js'), String(rounds)], { stdio: 'inherit' });
 const helmBench = () => execFileSync(process.execPath, [path.join(here, 'helm.js')], { stdio: 'inherit' });
+const peersBench = () => execFileSync(process.execPath, [path.join(here, 'peers.js'), '--rounds', String(rounds)], { stdio: 'inherit' });
+if (args.includes('--peers')) {
+  peersBench();
+  process.exit(0);
+}
 if (args.includes('--engine')) {
   engineBench();
   process.exit(0);
@@ -46,6 +53,9 @@ function best(run: () => Measure): Measure {
   }
   return result!;
 }
+
+peersBench();
+console.log('');
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
 try {

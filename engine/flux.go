@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -152,8 +153,10 @@ func substitute(ks unstructured.Unstructured, r *resource.Resource, vars map[str
 		return
 	}
 	unstructured.RemoveNestedField(withVars.Object, "spec", "postBuild", "substituteFrom")
-	if text, err := r.AsYAML(); err == nil && len(vars) > 0 {
-		out.Unresolved = unresolvedVariables(string(text), vars)
+	// The resource's JSON (encoded already) names the same variables as its YAML, and costs
+	// nothing more; without a '$' no variable is used at all.
+	if len(vars) > 0 && bytes.IndexByte(out.Object, '$') >= 0 {
+		out.Unresolved = unresolvedVariables(string(out.Object), vars)
 	}
 	done, err := fluxkustomize.SubstituteVariables(context.Background(), nil, *withVars, r,
 		fluxkustomize.SubstituteWithDryRun(true), fluxkustomize.SubstituteWithStrict(strict))

@@ -2,7 +2,7 @@
 // the target version is an error (the apply fails after an upgrade); one deprecated there
 // is a warning (it will be removed). An apiVersion newer than the target is an error too: the
 // target does not serve it yet.
-import type { SchemaRegistry } from '../../schema/index.js';
+import { parseApiVersion, type SchemaRegistry } from '../../schema/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 interface Lifecycle {
@@ -107,8 +107,7 @@ export function removedAt(apiVersion: string, kind: string, kubeVersion: string)
 }
 
 function notInTargetFolder(schemas: SchemaRegistry, apiVersion: string, kind: string, kubeVersion: string): string | undefined {
-  const slash = apiVersion.indexOf('/');
-  return schemas.absentFromTargetFolder({ group: slash < 0 ? '' : apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind }, kubeVersion);
+  return schemas.absentFromTargetFolder(parseApiVersion(apiVersion, kind), kubeVersion);
 }
 
 export const deprecatedApi: Rule = {

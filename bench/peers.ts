@@ -67,6 +67,8 @@ function slipwayCheck(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv 
 }
 
 const fastest = (runs: Run[]) => runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+/** Peak RSS varies from run to run with when the engine's Go heaps collect: the median of the rounds. */
+const medianRss = (runs: Run[]) => [...runs].sort((a, b) => a.rssMB - b.rssMB)[Math.floor(runs.length / 2)].rssMB;
 const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
 
@@ -86,7 +88,7 @@ try {
 
   const bin = kubeconformBinary();
   console.log(`peers: kubeconform ${bin ? KUBECONFORM.split('@')[1] : '(not built)'} -strict -n ${cores}, same schemas (${schemas}), Kubernetes ${KUBE_VERSION}; best of ${rounds} interleaved rounds, GNU time`);
-  console.log(`documents/s use one count for both tools: the documents kubeconform finds in the files (Slipway also counts what it builds)`);
+  console.log(`documents/s use one count for both tools: the documents kubeconform finds in the files (Slipway also counts what it builds); wall and CPU of the fastest round, peak RSS the median`);
   console.log(`${'input'.padEnd(36)} ${'docs'.padStart(6)} | ${'kubeconform docs/s  cpu s  peak MB'.padStart(34)} | ${'slipway docs/s  cpu s  peak MB'.padStart(31)} | ratio`);
   const slipwayRuns = new Map<string, Run>();
   for (const input of inputs) {
@@ -96,9 +98,9 @@ try {
       if (bin) kc.push(kubeconform(bin, input.dir));
       sw.push(slipwayCheck(input.dir, ['--no-cache']));
     }
-    const s = fastest(sw);
+    const s = { ...fastest(sw), rssMB: medianRss(sw) };
     slipwayRuns.set(input.dir, s);
-    const k = kc.length ? fastest(kc) : undefined;
+    const k = kc.length ? { ...fastest(kc), rssMB: medianRss(kc) } : undefined;
     const docs = k?.documents || s.documents;
     const rate = (r: Run) => docs / r.wallS;
     console.log(`${input.name.padEnd(36)} ${String(docs).padStart(6)} | ${k ? `${rate(k).toFixed(0).padStart(17)} ${f2(k.cpuS).padStart(6)} ${f1(k.rssMB).padStart(8)}` : 'not measured'.padStart(34)} | ` +

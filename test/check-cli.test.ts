@@ -9,7 +9,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigFileError, loadCheckConfig } from '../src/check/config.js';
 import { RULE_IDS } from '../src/check/rules/index.js';
-import { fluxBootstrapFiles, slipwayBin } from './helpers.js';
+import { runCheck } from '../src/check/engine.js';
+import type { Finding } from '../src/check/finding.js';
+import { openEngine } from '../src/engine/index.js';
+import { EngineDirectoryBuilder, loadFluxRepository, type DirectoryBuilder } from '../src/repo/flux/index.js';
+import { fluxBootstrapFiles, sharedDir, sharedSchemas, slipwayBin } from './helpers.js';
 
 let work: string;
 let fleet: string; // clusters prod and staging
@@ -165,5 +169,45 @@ describe('.slipway.yaml mistakes name the line of the offending key', () => {
     for (const [rel, text] of Object.entries(fluxBootstrapFiles('prod'))) write(dir, rel, text);
     write(dir, '.slipway.yaml', 'kubeVersion: "1.31"\nrules:\n  workload/resources: off\n  flux/kustomisation-settings: off\n');
     assert.match(exit2(slipway('check', dir, '--no-cache', '--no-render')), /^slipway: \.slipway\.yaml:4:3: rules\.flux\/kustomisation-settings: unknown rule id/);
+  });
+});
+
+describe('slipway check --cluster NAME limits the work to that cluster', () => {
+  const repo = path.join(sharedDir, 'corpus', 'fluxcd__flux2-kustomize-helm-example');
+
+  it('builds only its Kustomizations, and finds what a whole check finds for it', async () => {
+    const engine = await openEngine([repo]);
+    try {
+      const counting = (): { builder: DirectoryBuilder; dirs: string[] } => {
+        const inner = new EngineDirectoryBuilder(repo, engine);
+        const dirs: string[] = [];
+        return {
+          dirs,
+          builder: {
+            fluxBuild: (request) => (dirs.push(request.dir), inner.fluxBuild(request)),
+            kustomizeBuild: (dir) => (dirs.push(dir), inner.kustomizeBuild(dir)),
+          },
+        };
+      };
+      const all = counting();
+      const whole = await loadFluxRepository(repo, all.builder);
+      assert.deepEqual(whole.clusters.map((c) => c.name).sort(), ['production', 'staging']);
+      const one = counting();
+      const staging = await loadFluxRepository(repo, one.builder, { only: ['staging'] });
+      assert.deepEqual(staging.clusters.map((c) => c.name), ['staging']);
+      assert.ok(one.dirs.length < all.dirs.length, `${one.dirs.length} builds for one cluster, ${all.dirs.length} for both`);
+      assert.ok(!one.dirs.some((d) => /production/.test(d)), one.dirs.join('\n'));
+    } finally {
+      await engine.close();
+    }
+    const key = (f: Finding) => `${f.rule}|${f.severity}|${f.file}:${f.line}|${f.message}`;
+    const check = (only?: string[]) => runCheck(repo, { schemaDirs: [sharedSchemas], cacheDir: false, render: false, offline: true, ...(only ? { only } : {}) });
+    const [full, limited] = await Promise.all([check(), check(['staging'])]);
+    // the whole check reports a finding both clusters share once, under the cluster that saw it first
+    const inFull = new Set(full.findings.map(key));
+    const inLimited = new Set(limited.findings.map(key));
+    assert.deepEqual([...inLimited].filter((k) => !inFull.has(k)), [], 'nothing a whole check does not find');
+    assert.deepEqual(full.findings.filter((f) => f.cluster === 'staging').map(key).filter((k) => !inLimited.has(k)), [], 'everything it finds for staging');
+    assert.ok(limited.findings.every((f) => !f.cluster || f.cluster === 'staging'));
   });
 });

@@ -356,3 +356,21 @@ spec:
     assert.match(built.stdout, /kind: ClusterIssuer\nmetadata:\n {2}name: letsencrypt\n {2}namespace: cert-manager\n/);
   });
 });
+
+describe('rules switched off in .slipway.yaml', () => {
+  it('do not run at all (no work, no findings), and the others still do', async () => {
+    const widget = 'apiVersion: widgets.example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: default\nspec:\n  size: 1\n';
+    const files = fluxRepo({ 'apps.yaml': ks('apps', './apps') }, { 'apps/kustomization.yaml': kustomization(['w.yaml']), 'apps/w.yaml': widget });
+    const steps = (root: string) => {
+      const seen: string[] = [];
+      return runCheck(root, { schemaDirs: [sharedSchemas], cacheDir: false, render: false, offline: true, progress: (s) => seen.push(s) }).then((result) => ({ result, seen }));
+    };
+    const on = await steps(writeRepo(files));
+    assert.ok(on.seen.includes('rule schema/invalid') && on.seen.includes('rule schema/missing'), on.seen.join('\n'));
+    assert.equal(of(on.result, 'schema/missing').length, 1, show(on.result.findings));
+    const off = await steps(writeRepo({ ...files, '.slipway.yaml': 'rules:\n  schema/invalid: off\n  schema/missing: off\n' }));
+    assert.ok(!off.seen.includes('rule schema/invalid') && !off.seen.includes('rule schema/missing'), off.seen.join('\n'));
+    assert.ok(off.seen.includes('rule k8s/deprecated-api'), 'the other rules still run');
+    assert.deepEqual(off.result.findings.filter((f) => f.rule.startsWith('schema/')), []);
+  });
+});

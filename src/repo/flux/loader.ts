@@ -52,6 +52,8 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
     if (entries.length === 0) problems.push(noEntryPointProblem(scan.templates.length, scan.yamlFiles));
   }
 
+  // `--cluster NAME`: only that cluster is built (the others would be built only to be dropped)
+  if (options.only?.length) entries = entries.filter((e) => options.only!.includes(e.name));
   const loaded = await Promise.all(entries.map(async (entry) => ({ entry, cluster: await loadCluster(root, entry, builder, substitutionsFor(substitutions, entry.name), mappedSources, config.assume) })));
   // An entry point that another cluster's tree applies (a home-ops app folder holding its own
   // ks.yaml, say) is part of that cluster, not a cluster of its own. Checked from the least
@@ -72,15 +74,14 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
     seenRoots.add(cluster.root);
     clusters.push(cluster);
   });
-  const wanted = options.only?.length ? clusters.filter((c) => options.only!.includes(c.name)) : clusters;
-  uniqueNames(wanted);
+  uniqueNames(clusters);
   const bootstrap = await buildBootstrapFolders(root, builder);
   // a CRD's scope is the same in every cluster: learnt from all of them and the bootstrap folders
   const scopes = new ScopeIndex();
   scopes.learn(clusters.flatMap((c) => c.kustomizations.flatMap((k) => k.resources.map((r) => r.object))));
   scopes.learn(bootstrap.flatMap((b) => b.objects as Array<Record<string, unknown>>));
-  for (const c of wanted) clusterScopedIds(c.kustomizations.flatMap((k) => k.resources), scopes);
-  return { root, clusters: wanted, problems, bootstrap };
+  for (const c of clusters) clusterScopedIds(c.kustomizations.flatMap((k) => k.resources), scopes);
+  return { root, clusters, problems, bootstrap };
 }
 
 /**

@@ -52,7 +52,6 @@ export function positionOf(lineCounter: LineCounter, offset: number): { line: nu
 }
 
 interface ParsedDocument {
-  doc: Document;
   index: number;
   duplicateErrors: YamlError[];
   otherErrors: YamlError[];
@@ -70,9 +69,36 @@ interface ParsedStream {
  * The same file is read by discovery, by every kustomize build that includes it and by the
  * YAML rules; parsing dominates the cost of a check, so each text is parsed once per process.
  * Keyed by file and validated by the text itself, so an edited file is parsed again.
+ * The memo keeps values, positions and errors only: a syntax tree is ten times the size of the
+ * values, and only a few files ever need one (to point at a field's line), so trees live in a
+ * small cache and are rebuilt from the text when asked for.
  */
 const parsed = new Map<string, ParsedStream>();
 const MAX_MEMO_FILES = 100_000;
+
+interface SyntaxTree {
+  text: string;
+  docs: Document.Parsed[];
+  lineCounter: LineCounter;
+}
+
+const trees = new Map<string, SyntaxTree>(); // least recently used first
+const MAX_TREES = 64;
+
+function remember(file: string, tree: SyntaxTree): SyntaxTree {
+  trees.delete(file);
+  trees.set(file, tree);
+  if (trees.size > MAX_TREES) trees.delete(trees.keys().next().value!);
+  return tree;
+}
+
+/** The syntax tree of `text` (the content of `file`), from the cache or parsed again: same text, same positions. */
+function treeOf(file: string, text: string): SyntaxTree {
+  const hit = trees.get(file);
+  if (hit?.text === text) return remember(file, hit);
+  const { docs, lineCounter } = parseTree(text);
+  return remember(file, { text, docs, lineCounter });
+}
 
 /** Parses a YAML stream held in memory. `file` is only used in positions and messages. */
 export function parseYamlStream(text: string, file: string, opts: YamlReadOptions = {}): YamlReadResult {
@@ -116,35 +142,29 @@ export function parseForTransfer(text: string, file: string): TransferredDocumen
   }));
 }
 
-/**
- * Installs a worker's parse of `file` in the memo. The syntax tree (needed only to point at a
- * node's line) is rebuilt on first use, from the same text, so positions are identical.
- */
+/** Installs a worker's parse of `file` in the memo. */
 export function primeParsed(file: string, text: string, transferred: TransferredDocument[]): void {
   if (parsed.get(file)?.text === text) return;
-  let tree: ReturnType<typeof parseStream> | undefined;
-  const treeOf = () => (tree ??= parseStream(text, file, undefined));
-  const documents = transferred.map((t): ParsedDocument => {
-    const d: ParsedDocument = {
-      get doc() { return treeOf().documents[t.index].doc; },
-      index: t.index,
-      duplicateErrors: t.duplicateErrors,
-      otherErrors: t.otherErrors,
-    };
-    if (t.otherErrors.length === 0) {
-      d.converted = {
-        file, index: t.index, line: t.line, column: t.column, value: t.value,
-        get doc() { return treeOf().documents[t.index].doc; },
-        get lineCounter() { return treeOf().lineCounter; },
-      };
-    }
-    return d;
-  });
+  const documents = transferred.map((t): ParsedDocument => ({
+    index: t.index,
+    duplicateErrors: t.duplicateErrors,
+    otherErrors: t.otherErrors,
+    ...(t.otherErrors.length === 0 ? { converted: lazyTreeDocument(file, text, t.index, t.line, t.column, t.value) } : {}),
+  }));
   if (parsed.size >= MAX_MEMO_FILES) parsed.clear();
   parsed.set(file, { text, maxAliasNodes: undefined, documents });
 }
 
-function parseStream(text: string, file: string, maxAliasNodes: number | undefined): ParsedStream & { lineCounter: LineCounter } {
+/** A document whose syntax tree (for per-node positions) comes from the tree cache when asked for. */
+function lazyTreeDocument(file: string, text: string, index: number, line: number, column: number, value: YamlValue): YamlDocument {
+  return {
+    file, index, line, column, value,
+    get doc() { return treeOf(file, text).docs[index]; },
+    get lineCounter() { return treeOf(file, text).lineCounter; },
+  };
+}
+
+function parseTree(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   // duplicate keys are always detected; callers that accept them (kustomize does) drop those errors
   const docs = parseAllDocuments(text, {
@@ -154,9 +174,14 @@ function parseStream(text: string, file: string, maxAliasNodes: number | undefin
     strict: false,
     prettyErrors: false,
   });
-  const list = Array.isArray(docs) ? docs : []; // an EmptyStream has no documents to report
+  return { docs: Array.isArray(docs) ? docs : [], lineCounter }; // an EmptyStream has no documents to report
+}
+
+function parseStream(text: string, file: string, maxAliasNodes: number | undefined): ParsedStream {
+  const { docs: list, lineCounter } = parseTree(text);
+  remember(file, { text, docs: list, lineCounter }); // whoever parsed it may ask for positions next
   const documents = list.map((doc, index): ParsedDocument => {
-    const parsedDoc: ParsedDocument = { doc, index, duplicateErrors: [], otherErrors: [] };
+    const parsedDoc: ParsedDocument = { index, duplicateErrors: [], otherErrors: [] };
     for (const e of doc.errors) {
       const pos = positionOf(lineCounter, e.pos[0]);
       if (e.code === 'DUPLICATE_KEY') {
@@ -169,7 +194,8 @@ function parseStream(text: string, file: string, maxAliasNodes: number | undefin
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     try {
       const value = documentToValue(doc, { maxAliasNodes });
-      parsedDoc.converted = { file, ...positionOf(lineCounter, start), index, value, doc, lineCounter };
+      const at = positionOf(lineCounter, start);
+      parsedDoc.converted = lazyTreeDocument(file, text, index, at.line, at.column, value);
     } catch (err) {
       parsedDoc.otherErrors.push(err instanceof AliasBudgetError
         ? { rule: 'yaml/alias-limit', message: err.message, file, ...positionOf(lineCounter, err.offset) }
@@ -177,7 +203,7 @@ function parseStream(text: string, file: string, maxAliasNodes: number | undefin
     }
     return parsedDoc;
   });
-  return { text, maxAliasNodes, documents, lineCounter };
+  return { text, maxAliasNodes, documents };
 }
 
 function firstLine(msg: string): string {

@@ -36,6 +36,21 @@ describe('engine limits and faults', () => {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  it('a short build-only workload (baseline-compiled code) builds exactly what the default engine builds', async () => {
+    const short = await openEngine([root], { workers: 1, workload: { builds: 2, renders: 0 } });
+    const tiered = await openEngine([root], { workers: 1 });
+    try {
+      // a build, a refusal (../ outside the root) and a panic: the same answers
+      for (const dir of ['ok', 'schema', 'panics']) {
+        const [a, b] = await Promise.all([short.kustomizeBuild({ root, dir }), tiered.kustomizeBuild({ root, dir })]);
+        assert.equal(a.ok, dir === 'ok', dir);
+        assert.deepEqual(a, b, dir);
+      }
+    } finally {
+      await Promise.all([short.close(), tiered.close()]);
+    }
+  });
+
   it('a panic in kustomize is a failure of kind panic, and the next call works', async () => {
     const engine = await openEngine([root], { workers: 1 });
     try {

@@ -25,7 +25,15 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Memory cap of each engine instance (default 3072 MiB or a share of `ulimit -v`; SLIPWAY_ENGINE_MEMORY_MB). */
   memoryMiB?: number;
+  /**
+   * The work the caller expects to ask for, when it knows: a short run of builds only starts faster
+   * than one that renders charts or builds hundreds of folders, and the engine prepares for it.
+   */
+  workload?: { builds: number; renders: number };
 }
+
+/** Up to this many builds and no Helm rendering, unoptimized code finishes first (bench/peers.ts). */
+const SHORT_WORKLOAD_BUILDS = 200;
 
 export type KustomizeBuildRequest = Omit<KustomizeBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
 export type FluxBuildRequest = Omit<FluxBuildInput, 'root' | 'dir' | 'mount'> & { root: string; dir: string };
@@ -65,7 +73,8 @@ export async function openEngine(roots: string[], options: EngineOptions = {}): 
   }
   const workers = options.workers ?? defaultPoolSize();
   const memoryMiB = options.memoryMiB ?? numberFromEnv('SLIPWAY_ENGINE_MEMORY_MB') ?? defaultMemoryMiB(workers);
-  const module = await compileEngine(memoryMiB);
+  const short = options.workload && options.workload.renders === 0 && options.workload.builds <= SHORT_WORKLOAD_BUILDS;
+  const module = await compileEngine(memoryMiB, short ? 'baseline' : 'tiered');
   const pool = new EnginePool({
     module,
     mounts: Object.fromEntries(mounts.map((m) => [m.at, m.root])),

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 /** Where `npm run build:engine` (part of `prepare`) writes the module. */
 export function wasmPath(): string {
@@ -13,11 +14,21 @@ export function wasmPath(): string {
 export class EngineMissingError extends Error {}
 
 let compiled: Promise<WebAssembly.Module> | undefined;
-let compiledCap = 0;
+let compiledAs = '';
 
-/** The compiled module with its memory capped at `maxMiB`; compiled once per process. */
-export function compileEngine(maxMiB: number): Promise<WebAssembly.Module> {
-  if (compiled && compiledCap === maxMiB) return compiled;
+/**
+ * How V8 compiles the module. `tiered` (V8's default) starts with baseline code and recompiles hot
+ * functions with its optimizing compiler on background threads; `baseline` keeps the baseline code
+ * (V8's --liftoff-only). The 90 MiB module's hot code costs a few CPU seconds to optimize, which
+ * on two cores slows a short run by a third and pays off only over a few hundred builds or any
+ * Helm rendering (templates run about twice as fast optimized); measured in bench/peers.ts.
+ */
+export type Compilation = 'tiered' | 'baseline';
+
+/** The compiled module with its memory capped at `maxMiB`; compiled once per process and setting. */
+export function compileEngine(maxMiB: number, compilation: Compilation = 'tiered'): Promise<WebAssembly.Module> {
+  const as = `${maxMiB}|${compilation}`;
+  if (compiled && compiledAs === as) return compiled;
   const file = wasmPath();
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -25,7 +36,9 @@ export function compileEngine(maxMiB: number): Promise<WebAssembly.Module> {
   } catch {
     throw new EngineMissingError(`the engine is not built (${file} is missing): run \`npm run build:engine\` (needs Go 1.26 or newer)`);
   }
-  compiledCap = maxMiB;
+  compiledAs = as;
+  // a V8 setting read when a module is compiled and tiered up; nothing else in Slipway compiles WebAssembly
+  v8.setFlagsFromString(compilation === 'baseline' ? '--liftoff-only' : '--no-liftoff-only');
   compiled = WebAssembly.compile(withMemoryMaximum(bytes, Math.floor((maxMiB * 1024 * 1024) / 65536)));
   return compiled;
 }

@@ -1,7 +1,7 @@
 // Load, then render: one engine for the kustomize builds and the Helm renders of a repository.
 import { createChartFetcher, type ChartProgress, type ChartsSettings } from '../charts/index.js';
 import { openEngine } from '../engine/index.js';
-import { EngineDirectoryBuilder, loadFluxRepository, type FluxRepository, type LoadOptions } from '../repo/flux/index.js';
+import { EngineDirectoryBuilder, isFluxKustomization, isHelmRelease, isMap, loadFluxRepository, scanRepository, type FluxRepository, type LoadOptions } from '../repo/flux/index.js';
 import { renderHelmReleases, type RenderCache } from './index.js';
 import { bundledSchemaManifest } from '../schema/builtin/bundled.js';
 import { DEFAULT_KUBE_VERSION } from '../k8s/version.js';
@@ -37,7 +37,7 @@ export interface ChartRenderSettings {
 }
 
 export async function loadAndRender(root: string, options: LoadOptions, charts: ChartRenderSettings = {}): Promise<FluxRepository> {
-  const engine = await openEngine([root]);
+  const engine = await openEngine([root], { workload: expectedWork(root, charts.enabled !== false) });
   engine.warm();
   try {
     const repo = await loadFluxRepository(root, new EngineDirectoryBuilder(root, engine), options);
@@ -53,6 +53,21 @@ export async function loadAndRender(root: string, options: LoadOptions, charts: 
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * What the engine will be asked for: a build per Flux Kustomization and a render per HelmRelease
+ * in the repository's files (the scan reads what the loader reads next, from the parse memo).
+ */
+function expectedWork(root: string, render: boolean): { builds: number; renders: number } {
+  let builds = 0;
+  let renders = 0;
+  for (const d of scanRepository(root).documents) {
+    if (!isMap(d.value)) continue;
+    if (isFluxKustomization(d.value)) builds++;
+    else if (render && isHelmRelease(d.value)) renders++;
+  }
+  return { builds, renders };
 }
 
 /** The Kubernetes version Helm renders for: the one given, else the Talos config's, else the default. */

@@ -9,7 +9,9 @@ export * from './model.js';
 export { loadFluxRepository } from './loader.js';
 export type { DirectoryBuilder, BuildOutcome, BuiltResource, FluxBuildRequest } from './builder.js';
 export { EngineDirectoryBuilder } from './engine-builder.js';
-export { objectIdOf } from './yaml-util.js';
+export { objectIdOf, isFluxKustomization, isMap } from './yaml-util.js';
+export { isHelmRelease } from './helm.js';
+export { scanRepository } from './scan.js';
 export { discoverEntryPoints, clusterNameFromPath, type EntryPoint } from './discover.js';
 
 /** Loads a repository, building with the engine (opened for this root, closed afterwards). */

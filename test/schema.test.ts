@@ -330,9 +330,33 @@ describe('compiled-validator cache', () => {
       console.log(JSON.stringify({ status: result.status, stats: registry.stats }));`;
     const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
     const first = run();
-    assert.deepEqual(first, { status: 'invalid', stats: { compiled: 1, diskCacheHits: 0, memoryCacheHits: 0, diskCacheWrites: 1, diskCacheErrors: 0 } });
+    assert.deepEqual(first, { status: 'invalid', stats: { compiled: 1, diskCacheHits: 0, memoryCacheHits: 0, diskCacheWrites: 1, diskCacheErrors: 0, codeCacheHits: 0, codeCacheWrites: 0 } });
+    // the first process to load the code from disk leaves V8's code cache of it; the next one uses it
     const second = run();
-    assert.deepEqual(second, { status: 'invalid', stats: { compiled: 0, diskCacheHits: 1, memoryCacheHits: 0, diskCacheWrites: 0, diskCacheErrors: 0 } });
+    assert.deepEqual(second, { status: 'invalid', stats: { compiled: 0, diskCacheHits: 1, memoryCacheHits: 0, diskCacheWrites: 0, diskCacheErrors: 0, codeCacheHits: 0, codeCacheWrites: 1 } });
+    const third = run();
+    assert.deepEqual(third, { status: 'invalid', stats: { compiled: 0, diskCacheHits: 1, memoryCacheHits: 0, diskCacheWrites: 0, diskCacheErrors: 0, codeCacheHits: 1, codeCacheWrites: 0 } });
+  });
+
+  test('a code cache V8 does not take (another V8, other flags, damaged) is ignored and replaced', () => {
+    const cacheDir = tempDir('v8cache');
+    const moduleUrl = pathToFileURL(path.join(repoRoot, 'dist', 'src', 'schema', 'index.js')).href;
+    const script = `
+      const { SchemaRegistry } = await import(${JSON.stringify(moduleUrl)});
+      const registry = await SchemaRegistry.open({ dirs: [${JSON.stringify(schemasDir)}], kubeVersion: '1.31', cacheDir: ${JSON.stringify(cacheDir)} });
+      const result = registry.validate(${JSON.stringify({ ...configMap, extra: 1 })});
+      console.log(JSON.stringify({ errors: result.status === 'invalid' ? result.errors : [], stats: registry.stats }));`;
+    const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    const fresh = run();
+    run();
+    const [cache] = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.v8cache'));
+    assert.ok(cache, fs.readdirSync(cacheDir).join(', '));
+    fs.writeFileSync(path.join(cacheDir, cache), Buffer.from('not a code cache'));
+    const damaged = run();
+    assert.deepEqual(damaged.errors, fresh.errors);
+    assert.equal(damaged.stats.codeCacheHits, 0);
+    assert.equal(damaged.stats.codeCacheWrites, 1);
+    assert.equal(run().stats.codeCacheHits, 1);
   });
 
   test('within a process a schema is compiled once, across registries', async () => {

@@ -9,7 +9,7 @@ import { Ajv, _, type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { KUBERNETES_FORMATS } from './formats.js';
 import { safeRegExp } from './regexp.js';
-import { FORMATS_MODULE, loadStandaloneValidator, type StandaloneValidator } from './runtime.js';
+import { FORMATS_MODULE, loadStandaloneValidator, type LoadedValidator, type StandaloneValidator } from './runtime.js';
 import type { ValidatorDiskCache } from './disk-cache.js';
 import type { SchemaRegistryStats } from './types.js';
 
@@ -73,15 +73,39 @@ export class ValidatorCompiler {
     if (cached.kind === 'miss') return undefined;
     if (cached.kind === 'hit') {
       try {
-        const validator = loadStandaloneValidator(cached.code);
+        const loaded = loadStandaloneValidator(cached.code, this.diskCache.readCodeCache(hash));
         this.stats.diskCacheHits++;
-        return validator;
+        if (loaded.usedCodeCache) {
+          this.stats.codeCacheHits++;
+          return loaded.validate;
+        }
+        return this.savingCodeCache(loaded, hash);
       } catch {
         // fall through: treat like a corrupt file and recompile over it
       }
     }
     this.stats.diskCacheErrors++;
     return undefined;
+  }
+
+  /**
+   * The validator, which after its first run leaves V8's code cache beside the code: by then V8
+   * has compiled the functions a document of this kind needs, and the next process gets them all.
+   */
+  private savingCodeCache(loaded: LoadedValidator, hash: string): StandaloneValidator {
+    const diskCache = this.diskCache!;
+    const stats = this.stats;
+    let saved = false;
+    const validate: StandaloneValidator = (data) => {
+      const ok = loaded.validate(data);
+      validate.errors = loaded.validate.errors;
+      if (!saved) {
+        saved = true;
+        if (diskCache.writeCodeCache(hash, loaded.codeCache())) stats.codeCacheWrites++;
+      }
+      return ok;
+    };
+    return validate;
   }
 
   private compile(normalizedSchema: object, hash: string): StandaloneValidator {

@@ -1,4 +1,5 @@
-// On-disk cache of standalone validator code, one file per schema content hash.
+// On-disk cache of standalone validator code, one file per schema content hash, and beside it
+// V8's code cache of that code once a run has used it.
 //
 // The cache only ever speeds things up: a missing, truncated, corrupt or unwritable cache falls
 // back to compiling, and is never an error. Files carry their hash in a header and a footer, so a
@@ -36,13 +37,33 @@ export class ValidatorDiskCache {
     return { kind: 'hit', code: text.slice(head.length, text.length - foot.length) };
   }
 
+  /** V8's code cache for a hash's code, when an earlier run left one. V8 itself rejects a stale or foreign one. */
+  readCodeCache(hash: string): Buffer | undefined {
+    try {
+      return fs.readFileSync(this.codeCacheFor(hash));
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeCodeCache(hash: string, data: Buffer): boolean {
+    return this.writeFile(this.codeCacheFor(hash), data);
+  }
+
+  private codeCacheFor(hash: string): string {
+    return path.join(this.dir, `${hash}.v8cache`);
+  }
+
   /** Stores code for a hash; returns false (and leaves no partial file) when that fails. */
   write(hash: string, code: string): boolean {
-    const target = this.fileFor(hash);
+    return this.writeFile(this.fileFor(hash), header(hash) + code + footer(hash));
+  }
+
+  private writeFile(target: string, data: string | Buffer): boolean {
     const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(temp, header(hash) + code + footer(hash));
+      fs.writeFileSync(temp, data);
       fs.renameSync(temp, target);
       return true;
     } catch {

@@ -46,7 +46,7 @@ type Resolution =
   | { kind: 'missing'; reason: string };
 
 export class SchemaRegistry {
-  readonly stats: SchemaRegistryStats = { compiled: 0, diskCacheHits: 0, memoryCacheHits: 0, diskCacheWrites: 0, diskCacheErrors: 0 };
+  readonly stats: SchemaRegistryStats = { compiled: 0, diskCacheHits: 0, memoryCacheHits: 0, diskCacheWrites: 0, diskCacheErrors: 0, codeCacheHits: 0, codeCacheWrites: 0 };
   /** The disk cache folder in use, or undefined when disabled. */
   readonly cacheDir: string | undefined;
   private readonly compiler: ValidatorCompiler;

@@ -5,6 +5,7 @@
 // `require` of our own instead of writing it next to node_modules, so a cache directory anywhere
 // ($XDG_CACHE_HOME, /tmp …) works and the helpers are always the ones this build was made with.
 import { createRequire } from 'node:module';
+import vm from 'node:vm';
 import { KUBERNETES_FORMATS } from './formats.js';
 import { safeRegExp } from './regexp.js';
 
@@ -27,11 +28,27 @@ export interface StandaloneValidator {
   errors?: Array<import('ajv').ErrorObject> | null;
 }
 
-/** Evaluates CommonJS standalone code and returns its exported validate function. */
-export function loadStandaloneValidator(code: string): StandaloneValidator {
+/** A loaded validator, and V8's compiled form of its code once it has run (for the next process). */
+export interface LoadedValidator {
+  validate: StandaloneValidator;
+  /** Whether V8 took the code cache it was given (false: none given, or made by another V8 or flags). */
+  usedCodeCache: boolean;
+  /** V8's code cache of the evaluated code, including the functions compiled so far. */
+  codeCache(): Buffer;
+}
+
+/**
+ * Evaluates CommonJS standalone code and returns its exported validate function. With `codeCache`
+ * (what `codeCache()` gave an earlier process for the same code), V8 skips parsing and compiling
+ * the code, which for the large validators of Kubernetes kinds costs more than validating.
+ */
+export function loadStandaloneValidator(code: string, codeCache?: Buffer): LoadedValidator {
   const module = { exports: {} as unknown };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- this is the point of standalone code
-  const factory = new Function('require', 'module', 'exports', code) as (
+  const script = new vm.Script(`(function (require, module, exports) {${code}\n})`, {
+    filename: 'slipway-schema-validator.cjs',
+    ...(codeCache ? { cachedData: codeCache } : {}),
+  });
+  const factory = script.runInThisContext() as (
     req: (id: string) => unknown,
     mod: { exports: unknown },
     exp: unknown,
@@ -39,5 +56,5 @@ export function loadStandaloneValidator(code: string): StandaloneValidator {
   factory(runtimeRequire, module, module.exports);
   const validate = module.exports;
   if (typeof validate !== 'function') throw new Error('standalone validator code exports no function');
-  return validate as StandaloneValidator;
+  return { validate: validate as StandaloneValidator, usedCodeCache: !!codeCache && !script.cachedDataRejected, codeCache: () => script.createCachedData() };
 }

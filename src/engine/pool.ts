@@ -63,7 +63,12 @@ export class EnginePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) q.resolve(failure('crash', 'the engine was closed'));
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    // An idle worker is unref'd so that it never holds the process open; while its exit is awaited
+    // it must hold it, or Node may end the process with this await unsettled (exit code 13, no output).
+    await Promise.all(this.slots.splice(0).map((s) => {
+      s.worker.ref();
+      return s.worker.terminate();
+    }));
   }
 
   private pump(): void {

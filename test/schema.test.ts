@@ -319,16 +319,23 @@ describe('schema folders', () => {
 
 describe('compiled-validator cache', () => {
   const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } };
-
-  test('a second process with the same cache dir loads validators instead of compiling', () => {
-    const cacheDir = tempDir('process');
+  /** Validates an invalid ConfigMap in a new process that uses `cacheDir`; what it found and its cache stats. */
+  const validateInNewProcess = (cacheDir: string) => {
     const moduleUrl = pathToFileURL(path.join(repoRoot, 'dist', 'src', 'schema', 'index.js')).href;
     const script = `
       const { SchemaRegistry } = await import(${JSON.stringify(moduleUrl)});
       const registry = await SchemaRegistry.open({ dirs: [${JSON.stringify(schemasDir)}], kubeVersion: '1.31', cacheDir: ${JSON.stringify(cacheDir)} });
       const result = registry.validate(${JSON.stringify({ ...configMap, extra: 1 })});
-      console.log(JSON.stringify({ status: result.status, stats: registry.stats }));`;
-    const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+      console.log(JSON.stringify({ status: result.status, errors: result.status === 'invalid' ? result.errors : [], stats: registry.stats }));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  };
+
+  test('a second process with the same cache dir loads validators instead of compiling', () => {
+    const cacheDir = tempDir('process');
+    const run = () => {
+      const { status, stats } = validateInNewProcess(cacheDir);
+      return { status, stats };
+    };
     const first = run();
     assert.deepEqual(first, { status: 'invalid', stats: { compiled: 1, diskCacheHits: 0, memoryCacheHits: 0, diskCacheWrites: 1, diskCacheErrors: 0, codeCacheHits: 0, codeCacheWrites: 0 } });
     // the first process to load the code from disk leaves V8's code cache of it; the next one uses it
@@ -340,13 +347,7 @@ describe('compiled-validator cache', () => {
 
   test('a code cache V8 does not take (another V8, other flags, damaged) is ignored and replaced', () => {
     const cacheDir = tempDir('v8cache');
-    const moduleUrl = pathToFileURL(path.join(repoRoot, 'dist', 'src', 'schema', 'index.js')).href;
-    const script = `
-      const { SchemaRegistry } = await import(${JSON.stringify(moduleUrl)});
-      const registry = await SchemaRegistry.open({ dirs: [${JSON.stringify(schemasDir)}], kubeVersion: '1.31', cacheDir: ${JSON.stringify(cacheDir)} });
-      const result = registry.validate(${JSON.stringify({ ...configMap, extra: 1 })});
-      console.log(JSON.stringify({ errors: result.status === 'invalid' ? result.errors : [], stats: registry.stats }));`;
-    const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    const run = () => validateInNewProcess(cacheDir);
     const fresh = run();
     run();
     const [cache] = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.v8cache'));

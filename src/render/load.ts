@@ -1,7 +1,7 @@
 // Load, then render: one engine for the kustomize builds and the Helm renders of a repository.
 import { createChartFetcher, type ChartProgress, type ChartsSettings } from '../charts/index.js';
 import { openEngine } from '../engine/index.js';
-import { EngineDirectoryBuilder, isFluxKustomization, isHelmRelease, isMap, loadFluxRepository, scanRepository, type FluxRepository, type LoadOptions } from '../repo/flux/index.js';
+import { EngineDirectoryBuilder, isFluxKustomization, isHelmRelease, isMap, loadFluxRepository, scanRepository, type FluxRepository, type LoadOptions, type RepositoryScan } from '../repo/flux/index.js';
 import { renderHelmReleases, type RenderCache } from './index.js';
 import { bundledSchemaManifest } from '../schema/builtin/bundled.js';
 import { DEFAULT_KUBE_VERSION } from '../k8s/version.js';
@@ -37,10 +37,11 @@ export interface ChartRenderSettings {
 }
 
 export async function loadAndRender(root: string, options: LoadOptions, charts: ChartRenderSettings = {}): Promise<FluxRepository> {
-  const engine = await openEngine([root], { workload: expectedWork(root, charts.enabled !== false) });
+  const scan = options.scan ?? scanRepository(root);
+  const engine = await openEngine([root], { workload: expectedWork(scan, charts.enabled !== false) });
   engine.warm();
   try {
-    const repo = await loadFluxRepository(root, new EngineDirectoryBuilder(root, engine), options);
+    const repo = await loadFluxRepository(root, new EngineDirectoryBuilder(root, engine), { ...options, scan });
     if (charts.enabled !== false) {
       const fetcher = createChartFetcher({
         settings: charts.settings, cacheDir: charts.cacheDir, offline: isOffline(charts.offline),
@@ -57,12 +58,12 @@ export async function loadAndRender(root: string, options: LoadOptions, charts: 
 
 /**
  * What the engine will be asked for: a build per Flux Kustomization and a render per HelmRelease
- * in the repository's files (the scan reads what the loader reads next, from the parse memo).
+ * in the repository's files (the same scan the loader discovers clusters from).
  */
-function expectedWork(root: string, render: boolean): { builds: number; renders: number } {
+function expectedWork(scan: RepositoryScan, render: boolean): { builds: number; renders: number } {
   let builds = 0;
   let renders = 0;
-  for (const d of scanRepository(root).documents) {
+  for (const d of scan.documents) {
     if (!isMap(d.value)) continue;
     if (isFluxKustomization(d.value)) builds++;
     else if (render && isHelmRelease(d.value)) renders++;

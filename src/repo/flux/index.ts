@@ -11,7 +11,7 @@ export type { DirectoryBuilder, BuildOutcome, BuiltResource, FluxBuildRequest } 
 export { EngineDirectoryBuilder } from './engine-builder.js';
 export { objectIdOf, isFluxKustomization, isMap } from './yaml-util.js';
 export { isHelmRelease } from './helm.js';
-export { scanRepository } from './scan.js';
+export { scanRepository, type RepositoryScan } from './scan.js';
 export { discoverEntryPoints, clusterNameFromPath, type EntryPoint } from './discover.js';
 
 /** Loads a repository, building with the engine (opened for this root, closed afterwards). */

@@ -47,7 +47,7 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
       else entries.push(found.entry);
     }
   } else {
-    const scan = scanRepository(root);
+    const scan = options.scan ?? scanRepository(root);
     entries = discoverEntryPoints(scan.documents, scan.files);
     if (entries.length === 0) problems.push(noEntryPointProblem(scan.templates.length, scan.yamlFiles));
   }

@@ -13,6 +13,7 @@
 import type { YamlMap } from '../yaml/values.js';
 import type { Fact } from '../../k8s/facts.js';
 import type { ChartRequest } from '../../charts/types.js';
+import type { RepositoryScan } from './scan.js';
 
 /** "flux-system/apps": namespace/name of a Flux Kustomization. */
 export type KsKey = string;
@@ -276,6 +277,8 @@ export interface LoadOptions {
   clusters?: ClusterSpec[];
   /** Only these discovered clusters (`--cluster NAME`). */
   only?: string[];
+  /** The repository's scan, when the caller already made one (it is not made twice). */
+  scan?: RepositoryScan;
   /** Offline values for variables that only exist in the cluster (overrides .slipway.yaml). */
   substitutions?: Record<string, Record<string, string>>;
   /** Remote sources checked out locally: "Kind/namespace/name", "namespace/name" or "name" → folder. */

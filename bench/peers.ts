@@ -23,6 +23,7 @@ const repoRoot = path.resolve(here, '..', '..');
 const slipway = path.join(repoRoot, 'bin', 'slipway');
 const shared = path.resolve(repoRoot, '..', 'shared');
 const schemas = path.join(shared, 'schemas');
+const referenceConfigFile = path.join(repoRoot, 'examples', 'homelab', 'slipway.config.ts');
 const KUBE_VERSION = '1.31.0';
 const args = process.argv.slice(2);
 const rounds = Math.max(1, Number(args[args.indexOf('--rounds') + 1]) || 3);
@@ -76,7 +77,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-peers-'));
 try {
   const inputs: Array<{ name: string; dir: string }> = [{ name: '../shared/corpus', dir: path.join(shared, 'corpus') }];
   const reference = path.join(work, 'reference');
-  execFileSync(process.execPath, [slipway, 'synth', '--out', reference], { stdio: 'ignore' });
+  execFileSync(process.execPath, [slipway, 'synth', '--config', referenceConfigFile, '--out', reference], { stdio: 'ignore' });
   inputs.push({ name: 'reference fleet', dir: reference });
   const fleets: Array<{ name: string; dir: string }> = [];
   for (const clusters of [1, 4, 16]) {

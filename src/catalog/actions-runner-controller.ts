@@ -11,7 +11,7 @@
 // profile, which `restricted` rejects. Runners run without privileges (no docker-in-docker).
 import { chartSource, externalSecret, helmRelease, SECRET_STORE, fromItem } from '../k8s/builders.js';
 import { allowEgress, internet } from '../k8s/network-policy.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 
 const NS = 'actions-runner-system';
 const CONTROLLER = 'gha-runner-scale-set-controller';
@@ -45,7 +45,7 @@ export const actionsRunnerController = defineModule({
   render({ options: o, cluster, fleet }) {
     const githubConfigUrl = o.githubConfigUrl || githubOwnerUrl(fleet.git.url);
     if (!githubConfigUrl) {
-      throw new Error(`cluster ${cluster.name}: actions-runner-controller needs githubConfigUrl (fleet.git.url is not on github.com)`);
+      throw new ModuleConfigError(`cluster ${cluster.name}: actions-runner-controller needs githubConfigUrl (fleet.git.url is not on github.com)`);
     }
     const scaleSet = o.runnerScaleSetName || cluster.name;
     const controllerValues = {

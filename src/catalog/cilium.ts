@@ -12,7 +12,7 @@ import { hostAddress } from '../k8s/cidr.js';
 import { GATEWAY_CLASS, GATEWAY_NAMESPACE, GATEWAY_TLS_SECRET, type GatewayName } from '../k8s/gateway.js';
 import { allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
 
 const NS = 'kube-system';
@@ -36,15 +36,15 @@ const meshName = (c: ClusterConfig) => c.network.clusterMesh?.name ?? c.name;
  */
 function meshAddress(c: ClusterConfig): string {
   const pool = c.network.loadBalancerPools[0];
-  if (!pool) throw new Error(`cluster ${c.name}: ClusterMesh needs network.loadBalancerPools for the clustermesh-apiserver address`);
+  if (!pool) throw new ModuleConfigError(`cluster ${c.name}: ClusterMesh needs network.loadBalancerPools for the clustermesh-apiserver address`);
   return hostAddress(pool, 1);
 }
 
 function meshPeers(fleet: FleetConfig, cluster: ClusterConfig): ClusterConfig[] {
   return (cluster.network.clusterMesh?.peers ?? []).map((name) => {
     const peer = fleet.clusters.find((c) => c.name === name);
-    if (!peer) throw new Error(`cluster ${cluster.name}: clusterMesh peer "${name}" is not a cluster of the fleet`);
-    if (!peer.network.clusterMesh) throw new Error(`cluster ${cluster.name}: clusterMesh peer "${name}" has no network.clusterMesh`);
+    if (!peer) throw new ModuleConfigError(`cluster ${cluster.name}: clusterMesh peer "${name}" is not a cluster of the fleet`);
+    if (!peer.network.clusterMesh) throw new ModuleConfigError(`cluster ${cluster.name}: clusterMesh peer "${name}" has no network.clusterMesh`);
     return peer;
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -69,7 +69,7 @@ export const cilium = defineModule({
     const mesh = net.clusterMesh;
     const peers = mesh ? meshPeers(fleet, cluster) : [];
     if (o.gatewayApi && !has('gateway-api')) {
-      throw new Error(`cluster ${cluster.name}: cilium gatewayApi needs the gateway-api module (its CRDs are not part of the cilium chart)`);
+      throw new ModuleConfigError(`cluster ${cluster.name}: cilium gatewayApi needs the gateway-api module (its CRDs are not part of the cilium chart)`);
     }
 
     const values: Record<string, unknown> = {

@@ -9,7 +9,7 @@
 import { chartSource, externalSecret, helmRelease, SECRET_STORE, fromItem } from '../k8s/builders.js';
 import { gatewayService, hasGateway } from '../k8s/gateway.js';
 import { allowEgress, fromCidr } from '../k8s/network-policy.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 
 const NS = 'network';
 const TOKEN_SECRET = 'cloudflared-tunnel';
@@ -28,7 +28,7 @@ export const cloudflared = defineModule({
   },
   render({ options: o, cluster, domain, has }) {
     if (!hasGateway(cluster)) {
-      throw new Error(`cluster ${cluster.name}: cloudflared forwards to the cluster's Gateway; enable cilium with gatewayApi`);
+      throw new ModuleConfigError(`cluster ${cluster.name}: cloudflared forwards to the cluster's Gateway; enable cilium with gatewayApi`);
     }
     // with cert-manager the Gateway terminates TLS for *.<domain>; verify it as external.<domain>
     const tls = has('cert-manager');

@@ -6,7 +6,7 @@
 import { chartSource, helmRelease } from '../k8s/builders.js';
 import { hostAddress } from '../k8s/cidr.js';
 import { allowEgress, allowIngress, fromAnywhere, fromCidr } from '../k8s/network-policy.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 
 const NS = 'kube-system';
 
@@ -21,7 +21,7 @@ export const coredns = defineModule({
   render({ options: o, cluster }) {
     const provider = cluster.provider;
     if (provider.kind === 'kind' || (provider.kind === 'talos' && provider.builtinCoreDNS === true)) {
-      throw new Error(`cluster ${cluster.name}: the coredns module replaces the distribution's CoreDNS; `
+      throw new ModuleConfigError(`cluster ${cluster.name}: the coredns module replaces the distribution's CoreDNS; `
         + 'set provider.builtinCoreDNS: false (Talos) or remove the module');
     }
     const upstream = cluster.network.dnsServers?.length ? cluster.network.dnsServers.join(' ') : '/etc/resolv.conf';

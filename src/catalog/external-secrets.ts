@@ -18,7 +18,7 @@
 // capabilities, which `restricted` rejects.
 import { chartSource, helmRelease, SECRET_STORE } from '../k8s/builders.js';
 import { allowEgress, allowIngress, fromCidr, internet } from '../k8s/network-policy.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 
 const NS = 'external-secrets';
 const CREDENTIALS_SECRET = 'onepassword-connect-credentials';
@@ -43,7 +43,7 @@ export const externalSecrets = defineModule({
   render({ options: o, cluster, fleet }) {
     const secrets = fleet.secrets;
     if (!secrets) {
-      throw new Error(`cluster ${cluster.name}: the external-secrets module needs fleet.secrets (1Password Connect host and vaults)`);
+      throw new ModuleConfigError(`cluster ${cluster.name}: the external-secrets module needs fleet.secrets (1Password Connect host and vaults)`);
     }
     const small = { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } };
     const operatorValues = {

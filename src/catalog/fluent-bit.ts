@@ -8,7 +8,7 @@ import { sitesOf } from '../k8s/fleet.js';
 import { allowEgress, fromCidr, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_MODULE, allowScrape, serviceScrape } from '../k8s/scrape.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 import { VICTORIA_LOGS } from './victoria-logs.js';
 
 const NS = 'fluent-bit';
@@ -24,7 +24,7 @@ export const fluentBit = defineModule({
   render({ options: o, cluster, fleet, has }) {
     const stores = sitesOf(fleet, 'victoria-logs');
     const target = stores.find((s) => s.cluster.name === cluster.name) ?? stores[0];
-    if (!target) throw new Error(`fluent-bit on "${cluster.name}": no cluster of the fleet runs victoria-logs`);
+    if (!target) throw new ModuleConfigError(`fluent-bit on "${cluster.name}": no cluster of the fleet runs victoria-logs`);
     const local = target.cluster.name === cluster.name;
     const host = local ? new URL(VICTORIA_LOGS.url).hostname : `vlogs.${target.domain}`;
     const port = local ? VICTORIA_LOGS.port : 443;

@@ -8,7 +8,7 @@ import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
 import { allowEgress, fromCidr, fromNamespace, internet } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_NS } from '../k8s/scrape.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 import { VICTORIA_LOGS } from './victoria-logs.js';
 import { findGlobal, VMSELECT_URL } from './victoria-metrics.js';
@@ -34,7 +34,7 @@ export const grafana = defineModule({
   },
   render({ options: o, cluster, fleet, domain, has }) {
     if (findGlobal(fleet, cluster).cluster.name !== cluster.name) {
-      throw new Error(`grafana on "${cluster.name}": run it on the cluster whose victoria-metrics role is global, where vmselect is`);
+      throw new ModuleConfigError(`grafana on "${cluster.name}": run it on the cluster whose victoria-metrics role is global, where vmselect is`);
     }
     const kc = sitesOf(fleet, 'keycloak')[0];
     const hostname = `grafana.${domain}`;

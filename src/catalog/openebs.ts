@@ -6,7 +6,7 @@
 // this unit. Volumes live under /var because that is the writable partition on Talos.
 import { chartSource, helmRelease } from '../k8s/builders.js';
 import type { K8sObject } from '../k8s/object.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 
 const NS = 'openebs';
 export const OPENEBS_HOSTPATH = 'openebs-hostpath';
@@ -23,7 +23,7 @@ export const openebs = defineModule({
   },
   render({ options: o }) {
     if (!o.basePath.startsWith('/var/')) {
-      throw new Error(`openebs: basePath "${o.basePath}" is not under /var, the only writable host path on Talos`);
+      throw new ModuleConfigError(`openebs: basePath "${o.basePath}" is not under /var, the only writable host path on Talos`);
     }
     const values = {
       localpv: {

@@ -10,7 +10,7 @@
 import { chartSource, helmRelease } from '../k8s/builders.js';
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_MODULE, allowScrape, serviceScrape } from '../k8s/scrape.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { NodeConfig } from '../model/types.js';
 
 const NS = 'rook-ceph';
@@ -43,7 +43,7 @@ export const rookCeph = defineModule({
   render({ options: o, cluster, has }) {
     const nodes = cluster.nodes.filter((n) => n.cephDevices?.length);
     if (!nodes.length) {
-      throw new Error(`rook-ceph on cluster "${cluster.name}": no node lists cephDevices; add the raw disks Ceph may use to nodes[].cephDevices`);
+      throw new ModuleConfigError(`rook-ceph on cluster "${cluster.name}": no node lists cephDevices; add the raw disks Ceph may use to nodes[].cephDevices`);
     }
     const values = {
       crds: { enabled: true },

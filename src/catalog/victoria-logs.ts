@@ -10,7 +10,7 @@ import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
 import { allowIngress, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_MODULE, allowScrape, serviceScrape } from '../k8s/scrape.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 
 const NS = 'victoria-logs';
@@ -54,7 +54,7 @@ export const victoriaLogs = defineModule({
     ];
     if (remoteShippers.length) {
       if (!hasGateway(cluster)) {
-        throw new Error(`victoria-logs on "${cluster.name}": fluent-bit on ${remoteShippers.map((s) => s.cluster.name).join(', ')} ships through the internal Gateway; enable cilium's gatewayApi here`);
+        throw new ModuleConfigError(`victoria-logs on "${cluster.name}": fluent-bit on ${remoteShippers.map((s) => s.cluster.name).join(', ')} ships through the internal Gateway; enable cilium's gatewayApi here`);
       }
       files.push({ file: 'httproute.yaml', objects: [httpRoute('victoria-logs', NS, `vlogs.${domain}`, SERVICE, PORT, 'internal')] });
       policies.push(allowFromGateway('allow-gateway', NS, server, [{ port: PORT }]));

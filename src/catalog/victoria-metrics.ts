@@ -22,7 +22,7 @@ import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
 import { allowEgress, allowIngress, fromAnywhere, fromCidr, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_NS, serviceScrape } from '../k8s/scrape.js';
-import { defineModule, type ModuleContext } from '../model/module.js';
+import { defineModule, type ModuleContext, ModuleConfigError } from '../model/module.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 
@@ -185,7 +185,7 @@ function globalObjects(ctx: ModuleContext<Options>) {
   ];
   if (unmeshedLeaves.length) {
     if (!hasGateway(cluster)) {
-      throw new Error(`victoria-metrics on "${cluster.name}": leaf clusters ${unmeshedLeaves.map((l) => l.cluster.name).join(', ')} are not ClusterMesh peers, so vminsert must be published through the internal Gateway; enable cilium's gatewayApi or mesh the clusters`);
+      throw new ModuleConfigError(`victoria-metrics on "${cluster.name}": leaf clusters ${unmeshedLeaves.map((l) => l.cluster.name).join(', ')} are not ClusterMesh peers, so vminsert must be published through the internal Gateway; enable cilium's gatewayApi or mesh the clusters`);
     }
     files.push({
       file: 'httproute.yaml',
@@ -259,7 +259,7 @@ function leafObjects(ctx: ModuleContext<Options>) {
 export function findGlobal(fleet: FleetConfig, from: ClusterConfig): ModuleSite<Options> {
   const globals = sitesOf<Options>(fleet, NAME).filter((s) => s.options.role === 'global');
   if (globals.length !== 1) {
-    throw new Error(`cluster "${from.name}" needs exactly one cluster with victoria-metrics role "global", found ${globals.length}`);
+    throw new ModuleConfigError(`cluster "${from.name}" needs exactly one cluster with victoria-metrics role "global", found ${globals.length}`);
   }
   return globals[0];
 }

@@ -9,7 +9,7 @@
 import { chartSource, externalSecret, helmRelease, SECRET_STORE, fromItem } from '../k8s/builders.js';
 import { allowMinio, DEFAULT_MINIO, MINIO_KEY_FIELDS } from '../k8s/minio.js';
 import type { K8sObject } from '../k8s/object.js';
-import { defineModule, type ModuleContext } from '../model/module.js';
+import { defineModule, type ModuleContext, ModuleConfigError } from '../model/module.js';
 import { mergeOptions } from '../model/options.js';
 import { CEPH_BLOCK, CEPH_SNAPSHOT_CLASS } from './rook-ceph.js';
 
@@ -78,7 +78,7 @@ export interface VolsyncBackupSpec {
  */
 export function volsyncBackup(ctx: ModuleContext<unknown>, spec: VolsyncBackupSpec): K8sObject[] {
   const instance = ctx.cluster.modules.find((m) => m.module.name === 'volsync');
-  if (!instance) throw new Error(`volsyncBackup(${spec.app}): enable the volsync module on cluster "${ctx.cluster.name}"`);
+  if (!instance) throw new ModuleConfigError(`volsyncBackup(${spec.app}): enable the volsync module on cluster "${ctx.cluster.name}"`);
   const o = mergeOptions(defaults, instance.overrides as never);
   const secret = `${spec.app}-volsync`;
   const repository = `s3:${o.minio.endpoint.replace(/\/$/, '')}/${o.bucket}/${spec.namespace}/${spec.app}`;

@@ -4,6 +4,7 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { parseKubeVersion } from '../k8s/version.js';
 import { isMap as isYamlMap, isScalar, isSeq, type Node } from 'yaml';
 import { positionOf, readYamlFile, type YamlDocument } from '../repo/yaml/index.js';
 import type { Finding, Severity } from './finding.js';
@@ -125,7 +126,10 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
       fail(key, 'unknown setting; known: kubeVersion, profile, rules, exemptions, charts, substitutions, sources, assume');
     }
   }
-  if (value.kubeVersion !== undefined) config.kubeVersion = String(value.kubeVersion);
+  if (value.kubeVersion !== undefined) {
+    const parsed = parseKubeVersion(String(value.kubeVersion));
+    config.kubeVersion = 'error' in parsed ? fail('kubeVersion', parsed.error) : parsed.version;
+  }
   if (value.profile !== undefined) {
     if (!PROFILES.includes(value.profile as CheckProfile)) fail('profile', `must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(value.profile)})`);
     config.profile = value.profile as CheckProfile;

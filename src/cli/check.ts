@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { kubeVersionOption } from './kube-version-option.js';
 import { UsageError, UserError } from './errors.js';
 import { progressLine } from './progress.js';
 import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
@@ -30,7 +31,7 @@ export function registerCheck(program: Command): void {
         return;
       }
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-      if (opts.kubeVersion && !/^v?1\.\d+(\.\d+)?$/.test(opts.kubeVersion)) throw new UsageError(`--kube-version "${opts.kubeVersion}" is not a Kubernetes version like 1.31`);
+      const kubeVersion = kubeVersionOption(opts.kubeVersion);
       const root = path.resolve(target);
       if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${target}: not a directory`);
       for (const dir of opts.schemas) if (!existsSync(dir)) throw new UsageError(`--schemas ${dir}: no such directory`);
@@ -43,7 +44,7 @@ export function registerCheck(program: Command): void {
       let result;
       try {
         result = await runCheck(root, {
-          kubeVersion: opts.kubeVersion?.replace(/^v/, '').split('.').slice(0, 2).join('.'),
+          kubeVersion,
           schemaDirs: opts.schemas.map((d) => path.resolve(d)),
           ...selection,
           progress: progress.update,

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { DiffFormat } from '../plan/index.js';
 import { collectRepeatable, parseClusterOptions } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
+import { kubeVersionOption } from './kube-version-option.js';
 import { progressLine } from './progress.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -47,7 +48,7 @@ export function registerDiff(program: Command): void {
         import('../check/config.js'), import('../schema/index.js'), import('../plan/index.js'),
       ]);
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${opts.format}'`);
-      if (opts.kubeVersion && !/^v?1\.\d+(\.\d+)?$/.test(opts.kubeVersion)) throw new UsageError(`--kube-version "${opts.kubeVersion}" is not a Kubernetes version like 1.31`);
+      const kubeVersion = kubeVersionOption(opts.kubeVersion);
       const limit = opts.limit === undefined ? undefined : Number(opts.limit);
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 2000)) throw new UsageError(`--limit must be a number of characters of at least 2000, not '${opts.limit}'`);
       const root = path.resolve(target);
@@ -64,7 +65,7 @@ export function registerDiff(program: Command): void {
           check: opts.check,
           offline: opts.offline,
           render: opts.render,
-          kubeVersion: opts.kubeVersion?.replace(/^v/, '').split('.').slice(0, 2).join('.'),
+          kubeVersion,
           schemaDirs: opts.schemas.map((d) => path.resolve(d)),
           progress: progress.update,
           timings,

@@ -15,7 +15,8 @@ const program = new Command()
   .name('slipway')
   .description('Define, synthesize and verify multi-cluster Kubernetes platforms delivered by Flux')
   .version('0.1.0')
-  .showHelpAfterError()
+  // one line on a usage error, not the whole help: the hint says where the help is
+  .showHelpAfterError("(run 'slipway help' or 'slipway <command> --help' for usage)")
   .exitOverride();
 
 registerSynth(program);

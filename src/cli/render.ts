@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { collectRepeatable, parseClusterOptions, requireClusters } from './cluster-option.js';
 import { UsageError, UserError } from './errors.js';
+import { kubeVersionOption } from './kube-version-option.js';
 import { progressLine } from './progress.js';
 import { readRepoConfig } from './repo-config.js';
 
@@ -37,7 +38,7 @@ export function registerRender(program: Command): void {
       const progress = progressLine(process.stderr);
       const repo = await loadAndRender(root, { ...selection, substitutions: config.substitutions }, {
         enabled: !opts.kustomization, settings: config.chartSettings, offline: opts.offline,
-        kubeVersion: opts.kubeVersion ?? config.kubeVersion,
+        kubeVersion: kubeVersionOption(opts.kubeVersion) ?? config.kubeVersion,
         onChartProgress: (e) => progress.update(`charts ${e.done}/${e.total}: ${e.label}`),
         onRenderProgress: (done, total) => progress.update(`rendering HelmReleases ${done}/${total}`),
       }).finally(() => progress.done());

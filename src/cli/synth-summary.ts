@@ -1,5 +1,6 @@
 // The short report `npm start` prints after synthesizing the reference fleet.
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { Synthesis } from '../synth/index.js';
 import type { WriteResult } from '../synth/write.js';
 
@@ -10,9 +11,25 @@ export function printSummary({ plan, tree }: Synthesis, outDir: string, result: 
   out.push(`  (${result.written} written, ${result.unchanged} unchanged, ${result.removed.length} stale files removed)`);
   for (const cp of plan.clusters) {
     const modules = new Set(cp.units.map((u) => u.module.name));
-    out.push('', `cluster ${cp.cluster.name} (${cp.cluster.provider.kind}, ${cp.cluster.nodes.length} nodes): ${modules.size} modules, ${cp.units.length} Kustomizations, ${cp.waves.length} waves`);
+    // every Flux Kustomization written for the cluster, entry points included: the count `check` reports
+    const kustomizations = fluxKustomizations(tree, cp.cluster.name);
+    out.push('', `cluster ${cp.cluster.name} (${cp.cluster.provider.kind}, ${cp.cluster.nodes.length} nodes): ${modules.size} modules, ` +
+      `${kustomizations} Kustomizations (${cp.units.length} units, ${kustomizations - cp.units.length} entry points), ${cp.waves.length} waves`);
     cp.waves.forEach((wave, i) => out.push(`  wave ${i}: ${wave.join(', ')}`));
     out.push(`  critical path: ${cp.criticalPath.join(' → ')}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Flux Kustomizations in the cluster's two folders: its entry (clusters/C) and its units (kubernetes/C). */
+function fluxKustomizations(tree: Synthesis['tree'], cluster: string): number {
+  const inCluster = (p: string) => p.startsWith(`clusters/${cluster}/`) || p.startsWith(`kubernetes/${cluster}/`);
+  let count = 0;
+  for (const file of tree.paths().filter((p) => inCluster(p) && p.endsWith('.yaml'))) {
+    for (const doc of parseAllDocuments(tree.get(file)!)) {
+      const { apiVersion, kind } = (doc.toJS() ?? {}) as { apiVersion?: string; kind?: string };
+      if (kind === 'Kustomization' && apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) count++;
+    }
+  }
+  return count;
 }

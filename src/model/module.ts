@@ -78,6 +78,12 @@ export interface Unit {
   bootstrap?: 'crds' | 'apps';
 }
 
+/**
+ * Thrown by a module's render() when the fleet config does not give it what it needs (a
+ * setting, another module): reported with the config path of the module, never as a crash.
+ */
+export class ModuleConfigError extends Error {}
+
 /** A catalog entry as users see it: call it with overrides to enable the module on a cluster. */
 export type ModuleFactory<O extends object> = ((overrides?: Overrides<O>) => ModuleInstance<O>) & {
   readonly definition: ModuleDefinition<O>;

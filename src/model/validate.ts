@@ -2,7 +2,8 @@
 // (`clusters[1].network.podCIDR`) and says what to change; all problems are
 // collected, not just the first, so one run shows everything to fix.
 import { contains, overlaps, parseCidr, parseIPv4, type Range } from '../k8s/cidr.js';
-import type { ModuleInstance } from './module.js';
+import { z } from 'zod';
+import { checkShape } from './schema.js';
 import type { ClusterConfig, FleetConfig } from './types.js';
 
 export interface ConfigProblem {
@@ -10,34 +11,18 @@ export interface ConfigProblem {
   message: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 export function validateFleet(fleet: FleetConfig): ConfigProblem[] {
+  // the shape first: the relations below assume every field has its type
+  const shape = checkShape(fleet);
+  if (shape.length) return shape;
   const problems: ConfigProblem[] = [];
   const report = (path: string, message: string) => problems.push({ path, message });
-
-  if (!fleet || typeof fleet !== 'object') {
-    report('(config)', 'the default export must be the fleet returned by defineFleet({...})');
-    return problems;
-  }
-  if (typeof fleet.name !== 'string' || !DNS_LABEL.test(fleet.name)) report('name', 'must be a lowercase DNS label such as "homelab"');
-  if (typeof fleet.git?.url !== 'string' || !fleet.git.url) report('git.url', 'is required: the repository Flux syncs from');
-  if (typeof fleet.domain !== 'string' || !fleet.domain.includes('.')) report('domain', 'must be a DNS domain such as "example.com"');
-  if (!Array.isArray(fleet.clusters) || fleet.clusters.length === 0) {
-    report('clusters', 'must list at least one cluster');
-    return problems;
-  }
 
   const names = new Map<string, number>();
   fleet.clusters.forEach((cluster, i) => {
     const at = `clusters[${i}]`;
-    if (typeof cluster?.name !== 'string' || !DNS_LABEL.test(cluster.name)) {
-      report(`${at}.name`, 'must be a lowercase DNS label such as "infra"');
-    } else if (names.has(cluster.name)) {
-      report(`${at}.name`, `duplicate cluster name "${cluster.name}" (also clusters[${names.get(cluster.name)}])`);
-    } else {
-      names.set(cluster.name, i);
-    }
+    if (names.has(cluster.name)) report(`${at}.name`, `duplicate cluster name "${cluster.name}" (also clusters[${names.get(cluster.name)}])`);
+    else names.set(cluster.name, i);
     validateCluster(cluster, at, report);
   });
   validateFleetWideAddresses(fleet, report);
@@ -47,93 +32,65 @@ export function validateFleet(fleet: FleetConfig): ConfigProblem[] {
 
 type Report = (path: string, message: string) => void;
 
-function cidrAt(value: unknown, path: string, report: Report): Range | undefined {
-  if (typeof value !== 'string') {
-    report(path, 'is required: an IPv4 CIDR such as 10.42.0.0/16');
-    return undefined;
-  }
+/** A CIDR the schema accepted in form; its network must also be exact (no host bits). */
+function cidrAt(value: string, path: string, report: Report): Range | undefined {
   const r = parseCidr(value);
-  if ('error' in r) {
-    report(path, r.error);
-    return undefined;
-  }
-  return r;
+  if (!('error' in r)) return r;
+  report(path, r.error);
+  return undefined;
 }
 
 function validateCluster(cluster: ClusterConfig, at: string, report: Report): void {
-  const kinds = ['talos', 'kind', 'capi'];
-  if (!kinds.includes(cluster.provider?.kind)) report(`${at}.provider.kind`, `must be one of ${kinds.join(', ')}`);
-
   const net = cluster.network;
-  if (!net) {
-    report(`${at}.network`, 'is required: node subnet, pod and service CIDRs, load-balancer pools');
-    return;
-  }
-  const subnet = cidrAt(net.nodeSubnet, `${at}.network.nodeSubnet`, report);
-  const pod = cidrAt(net.podCIDR, `${at}.network.podCIDR`, report);
-  const svc = cidrAt(net.serviceCIDR, `${at}.network.serviceCIDR`, report);
   const named: Array<[string, Range | undefined]> = [
-    [`${at}.network.nodeSubnet`, subnet],
-    [`${at}.network.podCIDR`, pod],
-    [`${at}.network.serviceCIDR`, svc],
+    [`${at}.network.nodeSubnet`, cidrAt(net.nodeSubnet, `${at}.network.nodeSubnet`, report)],
+    [`${at}.network.podCIDR`, cidrAt(net.podCIDR, `${at}.network.podCIDR`, report)],
+    [`${at}.network.serviceCIDR`, cidrAt(net.serviceCIDR, `${at}.network.serviceCIDR`, report)],
   ];
-  (net.loadBalancerPools ?? []).forEach((p, j) => {
-    const path = `${at}.network.loadBalancerPools[${j}]`;
-    const r = cidrAt(p, path, report);
-    // LB pools are usually carved out of the node subnet, so only pod/service/other pools conflict
-    if (r && pod && overlaps(r, pod)) report(path, `${p} overlaps the pod CIDR ${net.podCIDR}`);
-    if (r && svc && overlaps(r, svc)) report(path, `${p} overlaps the service CIDR ${net.serviceCIDR}`);
-    named.push([path, undefined]);
-    (net.loadBalancerPools ?? []).slice(0, j).forEach((q, k) => {
-      const other = parseCidr(q);
-      if (r && !('error' in other) && overlaps(r, other)) report(path, `${p} overlaps ${at}.network.loadBalancerPools[${k}] (${q})`);
-    });
-  });
-  for (let a = 0; a < 3; a++) {
-    for (let b = a + 1; b < 3; b++) {
+  const [[, subnet], [, pod], [, svc]] = named;
+  for (let a = 0; a < named.length; a++) {
+    for (let b = a + 1; b < named.length; b++) {
       const [pa, ra] = named[a];
       const [pb, rb] = named[b];
       if (ra && rb && overlaps(ra, rb)) report(pb, `overlaps ${pa}; the node, pod and service networks must be disjoint`);
     }
   }
-  const inSubnet = (value: unknown, path: string, what: string) => {
-    const ip = typeof value === 'string' ? parseIPv4(value) : undefined;
-    if (ip === undefined) report(path, `must be an IPv4 address (${what})`);
-    else if (subnet && !contains(subnet, ip)) report(path, `${value} is outside the node subnet ${net.nodeSubnet}`);
-  };
-  inSubnet(net.gateway, `${at}.network.gateway`, 'the default gateway of the node subnet');
-  inSubnet(net.controlPlaneEndpoint, `${at}.network.controlPlaneEndpoint`, 'a VIP or the first control-plane node');
-
-  if (net.bgp) {
-    if (!validAsn(net.bgp.localASN)) report(`${at}.network.bgp.localASN`, 'must be an ASN between 1 and 4294967295');
-    (net.bgp.peers ?? []).forEach((peer, j) => {
-      if (parseIPv4(peer.address) === undefined) report(`${at}.network.bgp.peers[${j}].address`, 'must be an IPv4 address');
-      if (!validAsn(peer.asn)) report(`${at}.network.bgp.peers[${j}].asn`, 'must be an ASN between 1 and 4294967295');
+  // Addresses on the node L2 network: the gateway, the API endpoint and every node.
+  const hosts: Array<[string, string]> = [
+    [`${at}.network.gateway`, net.gateway],
+    [`${at}.network.controlPlaneEndpoint`, net.controlPlaneEndpoint],
+    ...cluster.nodes.map((n, j): [string, string] => [`${at}.nodes[${j}].address`, n.address]),
+  ];
+  for (const [path, address] of hosts) {
+    if (subnet && !contains(subnet, parseIPv4(address)!)) report(path, `${address} is outside the node subnet ${net.nodeSubnet}`);
+  }
+  const pools = net.loadBalancerPools.map((p, j) => cidrAt(p, `${at}.network.loadBalancerPools[${j}]`, report));
+  net.loadBalancerPools.forEach((p, j) => {
+    const path = `${at}.network.loadBalancerPools[${j}]`;
+    const r = pools[j];
+    if (!r) return;
+    if (pod && overlaps(r, pod)) report(path, `${p} overlaps the pod CIDR ${net.podCIDR}`);
+    if (svc && overlaps(r, svc)) report(path, `${p} overlaps the service CIDR ${net.serviceCIDR}`);
+    // LB IPAM hands these out as Service addresses and BGP announces them: inside the node
+    // subnet they collide with on-link hosts (the gateway, nodes, DHCP leases)
+    if (subnet && overlaps(r, subnet)) {
+      const taken = hosts.filter(([, address]) => contains(r, parseIPv4(address)!)).map(([, address]) => address);
+      report(path, `${p} overlaps the node subnet ${net.nodeSubnet}${taken.length ? ` and holds ${taken.join(', ')}` : ''}; give load balancers a range of their own`);
+    }
+    pools.slice(0, j).forEach((q, k) => {
+      if (q && overlaps(r, q)) report(path, `${p} overlaps ${at}.network.loadBalancerPools[${k}] (${net.loadBalancerPools[k]})`);
     });
-  }
-  if (net.clusterMesh) {
-    const id = net.clusterMesh.id;
-    if (!Number.isInteger(id) || id < 1 || id > 255) report(`${at}.network.clusterMesh.id`, 'must be an integer from 1 to 255 (Cilium cluster id)');
-  }
+  });
 
-  const nodes = Array.isArray(cluster.nodes) ? cluster.nodes : [];
-  if (nodes.length === 0) report(`${at}.nodes`, 'must list at least one node');
-  else if (!nodes.some((n) => n.role === 'controlplane')) report(`${at}.nodes`, 'needs at least one node with role "controlplane"');
+  if (!cluster.nodes.some((n) => n.role === 'controlplane')) report(`${at}.nodes`, 'needs at least one node with role "controlplane"');
   const seenNames = new Map<string, number>();
-  nodes.forEach((node, j) => {
-    const path = `${at}.nodes[${j}]`;
-    if (typeof node.name !== 'string' || !DNS_LABEL.test(node.name)) report(`${path}.name`, 'must be a lowercase DNS label');
-    else if (seenNames.has(node.name)) report(`${path}.name`, `duplicate node name "${node.name}" (also nodes[${seenNames.get(node.name)}])`);
+  cluster.nodes.forEach((node, j) => {
+    if (seenNames.has(node.name)) report(`${at}.nodes[${j}].name`, `duplicate node name "${node.name}" (also nodes[${seenNames.get(node.name)}])`);
     else seenNames.set(node.name, j);
-    if (node.role !== 'controlplane' && node.role !== 'worker') report(`${path}.role`, 'must be "controlplane" or "worker"');
-    if (typeof node.installDisk !== 'string' || !node.installDisk.startsWith('/dev/')) report(`${path}.installDisk`, 'must be a device path such as /dev/sda');
-    inSubnet(node.address, `${path}.address`, 'the node IP');
   });
 
   validateModules(cluster, at, report);
 }
-
-const validAsn = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 4294967295;
 
 function validateFleetWideAddresses(fleet: FleetConfig, report: Report): void {
   const owners = new Map<string, string>();
@@ -192,33 +149,19 @@ function validateMesh(fleet: FleetConfig, names: Map<string, number>, report: Re
 }
 
 function validateModules(cluster: ClusterConfig, at: string, report: Report): void {
-  if (!Array.isArray(cluster.modules)) {
-    report(`${at}.modules`, 'must be a list of modules, e.g. [cilium(), certManager()]');
-    return;
-  }
   const enabled = new Map<string, number>();
   cluster.modules.forEach((inst, j) => {
     const path = `${at}.modules[${j}]`;
-    if (!isModuleInstance(inst)) {
-      report(path, 'is not a module: call the catalog function, e.g. cilium() rather than cilium');
-      return;
-    }
     const name = inst.module.name;
     if (enabled.has(name)) report(path, `module "${name}" is enabled twice (also modules[${enabled.get(name)}])`);
     else enabled.set(name, j);
     checkOverrides(inst.overrides, inst.module.defaults, `${path}.options`, name, report);
   });
   cluster.modules.forEach((inst, j) => {
-    if (!isModuleInstance(inst)) return;
     for (const needed of inst.module.requires ?? []) {
       if (!enabled.has(needed)) report(`${at}.modules[${j}]`, `module "${inst.module.name}" needs module "${needed}" on the same cluster; add it`);
     }
   });
-}
-
-function isModuleInstance(x: unknown): x is ModuleInstance {
-  const m = (x as ModuleInstance | undefined)?.module;
-  return !!m && typeof m.name === 'string' && typeof m.render === 'function';
 }
 
 /** Overrides may only name options the module has, with the type of the default. */
@@ -244,9 +187,23 @@ function checkOverrides(value: unknown, defaults: unknown, path: string, moduleN
       if (!Array.isArray(v)) report(keyPath, `must be a list (default: ${JSON.stringify(d)})`);
     } else if (d !== null && typeof v !== typeof d) {
       report(keyPath, `must be a ${typeof d} like the default ${JSON.stringify(d)}, got ${JSON.stringify(v)}`);
+    } else if (typeof v === 'string') {
+      const format = OPTION_FORMATS.find((f) => f.key.test(key));
+      if (format && !format.valid(v)) report(keyPath, `${JSON.stringify(v)} ${format.message}`);
     }
   }
 }
+
+/**
+ * Formats of string options, by the catalog's naming convention: an option called `email`
+ * (or `…Email`) holds an e-mail address, `version` a release version, `…Url` an address.
+ */
+const OPTION_FORMATS: Array<{ key: RegExp; valid: (v: string) => boolean; message: string }> = [
+  { key: /^email$|Email$/, valid: (v) => z.email().safeParse(v).success, message: 'is not an e-mail address' },
+  { key: /^version$|Version$/, valid: (v) => /^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/.test(v), message: 'is not a version such as 1.2.3 or v1.2.3' },
+  { key: /^hostname$|Hostname$/, valid: (v) => z.hostname().safeParse(v).success, message: 'is not a hostname' },
+  { key: /^url$|Url$|URL$/, valid: (v) => z.url().safeParse(v).success, message: 'is not a URL' },
+];
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -27,4 +27,4 @@ export function synthesize(fleet: FleetConfig): Synthesis {
 
 export { FileTree } from './tree.js';
 export { PlanError, planFleet, type FleetPlan, type ClusterPlan, type PlannedUnit } from './plan.js';
-export { writeTree, MANIFEST } from './write.js';
+export { OutputDirError, prepareOutDir, writeTree, MANIFEST } from './write.js';

@@ -5,7 +5,7 @@
 import { computeWaves, criticalPath, findCycle, groupWaves } from '../graph/dag.js';
 import { crdFact, providedBy, usedBy, type Fact } from '../k8s/facts.js';
 import type { ConfigProblem } from '../model/validate.js';
-import type { ModuleDefinition, NamespaceSpec, Unit } from '../model/module.js';
+import { ModuleConfigError, type ModuleDefinition, type NamespaceSpec, type Unit } from '../model/module.js';
 import { mergeOptions } from '../model/options.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
 
@@ -62,7 +62,15 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
   cluster.modules.forEach((instance, j) => {
     const module = instance.module as ModuleDefinition<object>;
     const options = mergeOptions(module.defaults, instance.overrides);
-    const rendered = module.render({ fleet, cluster, options, domain, has: (name) => enabled.has(name) });
+    let rendered: Unit[];
+    try {
+      rendered = module.render({ fleet, cluster, options, domain, has: (name) => enabled.has(name) });
+    } catch (err) {
+      // a module that cannot work with this config says why; anything else is a bug of the module
+      if (!(err instanceof ModuleConfigError)) throw err;
+      problems.push({ path: `${at}.modules[${j}]`, message: err.message });
+      return;
+    }
     for (const unit of rendered) {
       const provides = new Set<Fact>((unit.installsCrds ?? []).map((k) => crdFactOf(k)));
       const uses = new Set<Fact>((unit.chartUsesCrds ?? []).map((k) => crdFactOf(k)));

@@ -1,0 +1,149 @@
+// The shape of a fleet config as a zod schema: types, formats (DNS labels, hostnames, e-mail
+// addresses, IPs, CIDRs, versions) and unknown keys. Relations between fields (overlapping
+// networks, duplicate names, mesh peers) are validate.ts's job, on a config of the right shape.
+//
+// zod rather than hand-written checks: one declaration gives every field a type check and a
+// path, strict objects catch misspelt keys, and its issues are data we word ourselves.
+import { z } from 'zod';
+import { parseKubeVersion } from '../k8s/version.js';
+import type { ModuleInstance } from './module.js';
+import type { FleetConfig } from './types.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const label = (example: string) => z.string().regex(DNS_LABEL, `must be a lowercase DNS label such as "${example}"`);
+const ipv4 = (what: string) => z.ipv4({ message: `must be an IPv4 address (${what})` });
+const cidr = z.cidrv4({ message: 'must be an IPv4 CIDR such as 10.42.0.0/16' });
+const DNS_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const domain = z.string().regex(DNS_DOMAIN, 'must be a lowercase DNS domain such as "example.com"');
+const asn = z.int().min(1, 'must be an ASN between 1 and 4294967295').max(4294967295, 'must be an ASN between 1 and 4294967295');
+const talosVersion = z.string().regex(/^v\d+\.\d+\.\d+$/, 'must be a Talos release such as "v1.11.2"');
+const kubeVersion = z.string().superRefine((text, ctx) => {
+  const parsed = parseKubeVersion(text);
+  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+
+const provider = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('talos'), version: talosVersion, schematic: z.string().regex(/^[0-9a-f]{64}$/, 'must be an Image Factory schematic id (64 hex digits)').optional(), builtinCoreDNS: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal('kind') }),
+  z.strictObject({ kind: z.literal('capi'), infrastructure: z.literal('proxmox'), controlPlane: z.literal('talos') }),
+]);
+
+const network = z.strictObject({
+  nodeSubnet: cidr,
+  gateway: ipv4('the default gateway of the node subnet'),
+  controlPlaneEndpoint: ipv4('a VIP or the first control-plane node'),
+  podCIDR: cidr,
+  serviceCIDR: cidr,
+  loadBalancerPools: z.array(cidr),
+  dnsServers: z.array(ipv4('a DNS server')).optional(),
+  bgp: z.strictObject({
+    localASN: asn,
+    peers: z.array(z.strictObject({ name: label('router'), address: ipv4('the BGP peer'), asn })),
+  }).optional(),
+  clusterMesh: z.strictObject({
+    id: z.int().min(1, 'must be an integer from 1 to 255 (Cilium cluster id)').max(255, 'must be an integer from 1 to 255 (Cilium cluster id)'),
+    name: label('infra').optional(),
+    peers: z.array(z.string()),
+  }).optional(),
+});
+
+const node = z.strictObject({
+  name: label('infra-01'),
+  address: ipv4('the node IP'),
+  role: z.enum(['controlplane', 'worker']),
+  installDisk: z.string().regex(/^\/dev\//, 'must be a device path such as /dev/sda'),
+  interface: z.string().min(1).optional(),
+  cephDevices: z.array(z.string().regex(/^\/dev\//, 'must be a device path such as /dev/nvme0n1')).optional(),
+});
+
+/** A module instance is made by a catalog function; its options are checked against the module's defaults. */
+const moduleInstance = z.custom<ModuleInstance>((x) => {
+  const m = (x as ModuleInstance | undefined)?.module;
+  return !!m && typeof m.name === 'string' && typeof m.render === 'function';
+}, 'is not a module: call the catalog function, e.g. cilium() rather than cilium');
+
+const cluster = z.strictObject({
+  name: label('infra'),
+  provider,
+  kubernetesVersion: kubeVersion.optional(),
+  domain: domain.optional(),
+  network,
+  nodes: z.array(node).min(1, 'must list at least one node'),
+  modules: z.array(moduleInstance),
+});
+
+export const fleetSchema = z.strictObject({
+  name: label('homelab'),
+  git: z.strictObject({ url: z.string().min(1, 'is required: the repository Flux syncs from'), branch: z.string().min(1).optional() }),
+  domain,
+  secrets: z.strictObject({ provider: z.literal('onepassword'), connectHost: z.url({ message: 'must be the URL of the 1Password Connect server' }), vaults: z.array(z.string().min(1)).min(1) }).optional(),
+  notifications: z.strictObject({ type: z.string().min(1), channel: z.string().optional(), webhookItem: z.string().min(1) }).optional(),
+  clusters: z.array(cluster).min(1, 'must list at least one cluster'),
+});
+
+// The documented interfaces of types.ts and this schema describe one shape: a change to either
+// that the other lacks fails the build here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inSync: Same<z.infer<typeof fleetSchema>, FleetConfig> = true;
+void inSync;
+
+export interface ShapeProblem {
+  path: string;
+  message: string;
+}
+
+/** The config's shape problems, each at its config path (`clusters[0].nodes`), worded for people. */
+export function checkShape(config: unknown): ShapeProblem[] {
+  // reportInput: the issues carry the wrong value, so a message can say what was given
+  const result = fleetSchema.safeParse(config, { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => describe(issue, []));
+}
+
+type Issue = z.core.$ZodIssue;
+
+function describe(issue: Issue, prefix: PropertyKey[]): ShapeProblem[] {
+  const at = [...prefix, ...issue.path];
+  const path = formatPath(at);
+  switch (issue.code) {
+    case 'invalid_type':
+      return [{ path, message: issue.input === undefined ? `is required (${expected(issue.expected)})` : `must be ${expected(issue.expected)}, got ${got(issue.input)}` }];
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: formatPath([...at, key]), message: 'is not a setting here; check its spelling and place' }));
+    case 'invalid_union':
+      // a discriminated union whose discriminator matched none: say which values it takes
+      if (issue.errors.length === 0) return [{ path: formatPath([...at, 'kind']), message: 'must be one of talos, kind, capi' }];
+      return issue.errors.flat().flatMap((inner) => describe(inner, at));
+    case 'invalid_value':
+      return [{ path, message: `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${got(issue.input)}` }];
+    case 'too_small':
+      return [{ path, message: issue.message.startsWith('Too small') ? `is too small (minimum ${String(issue.minimum)})` : issue.message }];
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function expected(type: string): string {
+  switch (type) {
+    case 'array': return 'a list';
+    case 'object': return 'an object';
+    case 'string': return 'a string';
+    case 'number': case 'int': return 'a number';
+    case 'boolean': return 'true or false';
+    default: return type;
+  }
+}
+
+function got(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return JSON.stringify(value) ?? typeof value;
+}
+
+/** ["clusters", 0, "nodes"] → "clusters[0].nodes" */
+function formatPath(parts: PropertyKey[]): string {
+  let out = '';
+  for (const part of parts) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  return out || '(config)';
+}

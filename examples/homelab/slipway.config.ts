@@ -1,8 +1,8 @@
 // The reference fleet: the two-cluster platform of seed 001 (infra + apps on Talos),
 // with the two-phase bootstrap and layout of seed 003.
 //
-//   infra  10.25.11.11–13  Cilium cluster id 1   global observability, databases, identity, Harbor
-//   apps   10.25.11.14–16  Cilium cluster id 2   workloads, leaf observability
+//   infra  10.25.11.11–13  API VIP 10.25.11.10  Cilium cluster id 1   global observability, databases, identity, Harbor
+//   apps   10.25.11.14–16  API VIP 10.25.11.20  Cilium cluster id 2   workloads, leaf observability
 //
 // Both clusters peer with the router (Juniper SRX320, AS 64512) over BGP and are joined
 // by Cilium ClusterMesh, so pod CIDRs and load-balancer pools are distinct.
@@ -56,7 +56,8 @@ export default defineFleet({
       network: {
         nodeSubnet: '10.25.11.0/24',
         gateway: '10.25.11.1',
-        controlPlaneEndpoint: '10.25.11.11',
+        // a VIP Talos keeps on a healthy control-plane node
+        controlPlaneEndpoint: '10.25.11.10',
         podCIDR: '10.42.0.0/16',
         serviceCIDR: '10.43.0.0/16',
         loadBalancerPools: ['10.25.20.0/24'],
@@ -85,7 +86,7 @@ export default defineFleet({
       network: {
         nodeSubnet: '10.25.11.0/24',
         gateway: '10.25.11.1',
-        controlPlaneEndpoint: '10.25.11.14',
+        controlPlaneEndpoint: '10.25.11.20',
         podCIDR: '10.44.0.0/16',
         serviceCIDR: '10.45.0.0/16',
         loadBalancerPools: ['10.25.21.0/24'],

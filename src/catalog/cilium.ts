@@ -10,7 +10,7 @@
 import { chartSource, externalSecret, helmRelease, SECRET_STORE } from '../k8s/builders.js';
 import { hostAddress } from '../k8s/cidr.js';
 import { GATEWAY_CLASS, GATEWAY_NAMESPACE, GATEWAY_TLS_SECRET, type GatewayName } from '../k8s/gateway.js';
-import { allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
+import { allowDnsEgress, allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
@@ -78,7 +78,7 @@ export const cilium = defineModule({
       k8sServicePort: 7445,
       kubeProxyReplacement: true,
       kubeProxyReplacementHealthzBindAddr: '0.0.0.0:10256',
-      cgroup: { automount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
+      cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
       securityContext: {
         capabilities: {
           ciliumAgent: ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'PERFMON', 'BPF', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
@@ -111,8 +111,10 @@ export const cilium = defineModule({
         ? {
             enabled: true,
             metrics: { enabled: ['dns', 'drop', 'tcp', 'flow', 'port-distribution', 'icmp', 'httpV2'] },
-            // certificates kept in Secrets and renewed by a CronJob, not regenerated on every upgrade
-            tls: { auto: { enabled: true, method: 'cronJob' } },
+            // certificates made by Helm itself, signed by the `cilium-ca` Secret the bootstrap puts
+            // in place: the cronJob method's certificates come from post-install hook Jobs, which
+            // never run while Helm waits for hubble-relay, which mounts them (cilium/cilium#40381)
+            tls: { auto: { enabled: true, method: 'helm', certValidityDuration: 1095 } },
             relay: {
               enabled: true,
               rollOutPods: true,
@@ -137,7 +139,8 @@ export const cilium = defineModule({
           // agents talk to the peers' apiservers directly (no KVStoreMesh cache)
           kvstoremesh: { enabled: false },
           service: { type: 'LoadBalancer', annotations: { 'lbipam.cilium.io/ips': meshAddress(cluster) } },
-          tls: { auto: { enabled: true, method: 'cronJob' }, server: { extraIpAddresses: [meshAddress(cluster)] } },
+          // the same CA on every meshed cluster (one `cilium-ca` from 1Password): no certificate copying
+          tls: { auto: { enabled: true, method: 'helm', certValidityDuration: 1095 }, server: { extraIpAddresses: [meshAddress(cluster)] } },
           resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
           etcd: { resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } } },
         },
@@ -148,6 +151,8 @@ export const cilium = defineModule({
     if (o.hubble) {
       // agents serve Hubble on the host network
       policies.push(allowEgress('allow-hubble-relay-to-agents', NS, { 'k8s-app': 'hubble-relay' }, [fromCidr(net.nodeSubnet)], [{ port: 4244 }]));
+      // the relay finds the agents through the hubble-peer Service: it needs DNS as well
+      policies.push(allowDnsEgress('allow-hubble-relay-dns', NS, { 'k8s-app': 'hubble-relay' }));
     }
     if (mesh) {
       // own agents (host network) and the peers' agents connect to the clustermesh-apiserver
@@ -167,6 +172,14 @@ export const cilium = defineModule({
         name: 'cilium',
         dir: 'app',
         bootstrap: 'apps',
+        // The LB pools and BGP peering live downstream (cilium-config: CRs of CRDs the operator
+        // creates at start), yet the clustermesh-apiserver Service waits for a pool address. At
+        // bootstrap they are applied right after the release, and readiness is awaited after that.
+        bootstrapPostSync: {
+          waitForCrds: ['ciliumloadbalancerippools.cilium.io', ...(cluster.network.bgp ? ['ciliumbgpclusterconfigs.cilium.io', 'ciliumbgppeerconfigs.cilium.io', 'ciliumbgpadvertisements.cilium.io'] : [])],
+          apply: [{ unit: 'cilium-config', file: 'networking.yaml' }],
+          rollout: ['daemonset/cilium', 'deployment/cilium-operator'],
+        },
         installsCrds: CILIUM_KINDS.map((k) => `cilium.io/${k}`),
         files: appFiles,
       },

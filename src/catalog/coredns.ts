@@ -5,7 +5,7 @@
 // One unit, installed by the bootstrap Helmfile: nothing resolves names before it runs.
 import { chartSource, helmRelease } from '../k8s/builders.js';
 import { hostAddress } from '../k8s/cidr.js';
-import { allowEgress, allowIngress, fromAnywhere, fromCidr } from '../k8s/network-policy.js';
+import { allowApiServerEgress, allowEgress, allowIngress, fromAnywhere, fromCidr } from '../k8s/network-policy.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 
 const NS = 'kube-system';
@@ -79,6 +79,8 @@ export const coredns = defineModule({
             allowIngress('allow-dns-queries', NS, pods, [fromAnywhere(), fromCidr(cluster.network.nodeSubnet)], dns),
             // upstream resolvers (Talos host DNS, the LAN resolvers or the internet)
             allowEgress('allow-dns-upstream', NS, pods, [fromCidr('0.0.0.0/0')], dns),
+            // the kubernetes plugin lists Services and EndpointSlices: without the API, no cluster DNS after a restart
+            allowApiServerEgress('allow-coredns-to-apiserver', NS, pods, cluster.network),
           ],
         },
       ],

@@ -51,6 +51,9 @@ export const gatewayApi = defineModule({
     return [{
       name: 'gateway-api',
       dir: 'crds',
+      // phase 0: cilium-operator reads the Gateway API CRDs once, at start, and never retries
+      bootstrap: 'crds',
+      crdManifest: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/{tag}/standard-install.yaml',
       installsCrds: ['GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']
         .map((k) => `gateway.networking.k8s.io/${k}`),
       files: [

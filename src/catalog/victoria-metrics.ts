@@ -80,13 +80,18 @@ export const victoriaMetrics = defineModule({
         resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
       }],
     ];
+    // one release a file: the bootstrap reads a release's values and chart out of its own file
+    const [operator, ...exporters] = releases;
     const app = {
       name: 'victoria-metrics-operator',
       dir: 'app',
+      // phase 0 (seed 003): the operator's CRDs exist before anything applies a VMServiceScrape
+      bootstrap: 'crds' as const,
       installsCrds: VM_KINDS.map((k) => `operator.victoriametrics.com/${k}`),
       files: [
-        { file: 'ocirepository.yaml', objects: releases.map(([n, chart]) => chartSource(n, NS, chart)) },
-        { file: 'helmrelease.yaml', objects: releases.map(([n, chart, values]) => helmRelease({ name: n, namespace: NS, chart, values })) },
+        { file: 'ocirepository.yaml', objects: [chartSource(operator[0], NS, operator[1])] },
+        { file: 'helmrelease.yaml', objects: [helmRelease({ name: operator[0], namespace: NS, chart: operator[1], values: operator[2] })] },
+        ...exporters.map(([n, chart, values]) => ({ file: `${n}.yaml`, objects: [chartSource(n, NS, chart), helmRelease({ name: n, namespace: NS, chart, values })] })),
       ],
     };
     const config = o.role === 'global' ? globalObjects(ctx) : leafObjects(ctx);

@@ -13,35 +13,52 @@ function policy(name: string, ns: string, spec: Record<string, unknown>): K8sObj
 }
 
 /** The baseline every namespace gets: deny everything, then DNS, the API server and same-namespace traffic. */
-export function namespaceBaseline(ns: string, apiServer: { nodeSubnet: string; serviceCIDR: string }): K8sObject[] {
+export function namespaceBaseline(ns: string, apiServer: ApiServerNetwork): K8sObject[] {
   return [
     policy('default-deny', ns, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-    policy('allow-dns', ns, {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        }],
-        ports: ports([{ port: 53, protocol: 'UDP' }, { port: 53 }]),
-      }],
-    }),
+    allowDnsEgress('allow-dns', ns, {}),
     policy('allow-same-namespace', ns, {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: {} }] }],
       egress: [{ to: [{ podSelector: {} }] }],
     }),
-    policy('allow-kube-apiserver', ns, {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{ ipBlock: { cidr: apiServer.nodeSubnet } }, { ipBlock: { cidr: serviceIP(apiServer.serviceCIDR) } }],
-        ports: ports([{ port: 6443 }, { port: 443 }]),
-      }],
-    }),
+    allowApiServerEgress('allow-kube-apiserver', ns, {}, apiServer),
   ];
+}
+
+/** Where pods reach the Kubernetes API: the control-plane nodes' 6443 and the `kubernetes` Service. */
+export interface ApiServerNetwork { nodeSubnet: string; serviceCIDR: string }
+
+/** Egress to cluster DNS (CoreDNS in kube-system) for the selected pods; `{}` selects all. */
+export function allowDnsEgress(name: string, ns: string, podLabels: Record<string, string>): K8sObject {
+  return policy(name, ns, {
+    podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
+    policyTypes: ['Egress'],
+    egress: [{
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      }],
+      ports: ports([{ port: 53, protocol: 'UDP' }, { port: 53 }]),
+    }],
+  });
+}
+
+/**
+ * Egress to the API server for the selected pods. Any pod with an egress policy loses every
+ * other destination, so a controller or CoreDNS (its kubernetes plugin watches Services) that
+ * gets one needs this too, or it stops syncing at its next restart.
+ */
+export function allowApiServerEgress(name: string, ns: string, podLabels: Record<string, string>, apiServer: ApiServerNetwork): K8sObject {
+  return policy(name, ns, {
+    podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
+    policyTypes: ['Egress'],
+    egress: [{
+      to: [{ ipBlock: { cidr: apiServer.nodeSubnet } }, { ipBlock: { cidr: serviceIP(apiServer.serviceCIDR) } }],
+      ports: ports([{ port: 6443 }, { port: 443 }]),
+    }],
+  });
 }
 
 /** The `kubernetes` Service address: the first host of the service CIDR. */

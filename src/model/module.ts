@@ -74,8 +74,23 @@ export interface Unit {
   timeout?: string;
   /** postBuild.substitute variables. */
   substitute?: Record<string, string>;
-  /** Install this unit's HelmRelease in a bootstrap phase (Helmfile) before Flux runs. */
+  /**
+   * Install this unit in a bootstrap phase before Flux runs: `crds` renders only the CRDs of its
+   * HelmRelease (or applies `crdManifest`), `apps` installs its HelmRelease with Helmfile.
+   */
   bootstrap?: 'crds' | 'apps';
+  /**
+   * For a `crds` unit whose CRDs are plain manifests from a GitRepository, not a chart: their
+   * release URL, with `{tag}` for the GitRepository's `spec.ref.tag` (read from the file at
+   * bootstrap time, so a Renovate bump of the source moves the bootstrap too).
+   */
+  crdManifest?: string;
+  /**
+   * For an `apps` unit: what the bootstrap does once the release is installed, in place of Helm's
+   * wait — wait for CRDs its operator creates, apply files of other units (`unit`/`file`) that it
+   * needs to become ready, then wait for these workloads to roll out.
+   */
+  bootstrapPostSync?: { waitForCrds?: string[]; apply?: Array<{ unit: string; file: string }>; rollout?: string[] };
 }
 
 /**

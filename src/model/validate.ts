@@ -94,12 +94,16 @@ function validateCluster(cluster: ClusterConfig, at: string, report: Report): vo
 
 function validateFleetWideAddresses(fleet: FleetConfig, report: Report): void {
   const owners = new Map<string, string>();
-  fleet.clusters.forEach((c, i) => (c.nodes ?? []).forEach((n, j) => {
-    const path = `clusters[${i}].nodes[${j}].address`;
-    const prior = owners.get(n.address);
-    if (prior) report(path, `${n.address} is already used by ${prior}`);
-    else owners.set(n.address, path);
-  }));
+  const claim = (address: string, path: string) => {
+    const prior = owners.get(address);
+    if (prior) report(path, `${address} is already used by ${prior}`);
+    else owners.set(address, path);
+  };
+  fleet.clusters.forEach((c, i) => {
+    c.nodes.forEach((n, j) => claim(n.address, `clusters[${i}].nodes[${j}].address`));
+    // an endpoint that is no node of its own cluster is a VIP: an address of its own
+    if (!c.nodes.some((n) => n.address === c.network.controlPlaneEndpoint)) claim(c.network.controlPlaneEndpoint, `clusters[${i}].network.controlPlaneEndpoint`);
+  });
 }
 
 /** Cilium ClusterMesh: peers must exist, ids and names be unique, pod CIDRs and LB pools disjoint. */

@@ -1,165 +1,203 @@
-// The two-phase Helmfile bootstrap of seed 003 and the Taskfile that drives it.
+// The two-phase Helmfile bootstrap of seed 003.
 // Phase 0 (00-crds) only renders CRDs and applies them; phase 1 (01-apps) installs
-// what Flux itself needs to run (CNI, DNS, secrets, Flux). Values are not copied:
-// each release reads spec.values out of the HelmRelease file Flux will later own,
-// so Helmfile and Flux can never disagree.
+// what Flux itself needs to run (CNI, DNS, secrets, Flux). Nothing is copied: each
+// release reads its chart, version and spec.values out of the Flux files in kubernetes/
+// at bootstrap time, so Helmfile and Flux never disagree and a Renovate bump moves both.
 import type { K8sObject } from '../k8s/object.js';
 import type { ClusterPlan, FleetPlan, PlannedUnit } from './plan.js';
 import { unitDir } from './flux-layout.js';
 import type { FileTree } from './tree.js';
+import { writeTaskfiles } from './taskfiles.js';
 import { toYaml } from './yaml.js';
 
-interface Release {
+/** From bootstrap/<cluster>/helmfile.d, where Helmfile resolves paths, to the repository root. */
+const TO_ROOT = '../../../';
+
+/**
+ * Every pod of the bootstrap needs the CNI, and everything after it cluster DNS: phase 1 is
+ * chained through these modules in this order, whatever else the Flux graph says.
+ */
+const FOUNDATIONS = ['cilium', 'coredns'];
+
+export interface BootstrapRelease {
   unit: PlannedUnit;
   name: string;
   namespace: string;
-  chart: string;
-  version: string;
   /** repository-relative path of the HelmRelease file */
   helmReleaseFile: string;
+  chart: ChartSource;
   needs: string[];
 }
 
-export function writeBootstrap(plan: FleetPlan, tree: FileTree): void {
-  for (const cp of plan.clusters) {
-    const releases = bootstrapReleases(cp);
-    const base = `bootstrap/${cp.cluster.name}/helmfile.d`;
-    const phase = (p: 'crds' | 'apps') => releases.filter((r) => r.unit.unit.bootstrap === p);
-    tree.add(`${base}/00-crds.yaml`, helmfile(
-      'Phase 0: CRDs only. Rendered with --include-crds and applied with kubectl, never installed as releases.',
-      { args: ['--include-crds', '--no-hooks'] }, phase('crds'), base, tree));
-    tree.add(`${base}/01-apps.yaml`, helmfile(
-      'Phase 1: what Flux needs to run. Flux adopts these releases afterwards (same names and values).',
-      { cleanupOnFail: true, wait: true, waitForJobs: true, timeout: 600 }, phase('apps'), base, tree));
-  }
-  tree.add('Taskfile.yaml', taskfile(plan));
+type ChartSource =
+  | { kind: 'oci'; file: string }
+  | { kind: 'repository'; repoName: string; repoUrl: string; chartName: string };
+
+/** CRDs shipped as a release manifest of a Git source, applied with kubectl in phase 0. */
+export interface BootstrapManifest {
+  unit: PlannedUnit;
+  /** release URL with `{tag}` */
+  url: string;
+  /** repository-relative path of the GitRepository whose `spec.ref.tag` fills `{tag}` */
+  gitRepositoryFile: string;
 }
 
-function bootstrapReleases(cp: ClusterPlan): Release[] {
-  const byName = new Map(cp.units.map((u) => [u.unit.name, u]));
-  const releases = new Map<string, Release>();
+export interface ClusterBootstrap {
+  cp: ClusterPlan;
+  crdReleases: BootstrapRelease[];
+  crdManifests: BootstrapManifest[];
+  appReleases: BootstrapRelease[];
+  /** repository-relative helmfile paths; phase 0 only when it has releases (never an empty file) */
+  crdsHelmfile?: string;
+  appsHelmfile?: string;
+}
+
+export function writeBootstrap(plan: FleetPlan, tree: FileTree): void {
+  const clusters = plan.clusters.map((cp) => {
+    const cb = planBootstrap(cp);
+    const base = `bootstrap/${cp.cluster.name}/helmfile.d`;
+    if (cb.crdReleases.length) {
+      cb.crdsHelmfile = `${base}/00-crds.yaml`;
+      tree.add(cb.crdsHelmfile, helmfile(
+        'Phase 0: CRDs only. Rendered with --include-crds and applied with kubectl, never installed as releases.',
+        { args: ['--include-crds', '--no-hooks'] }, cb.crdReleases, cp, base, tree));
+    }
+    if (cb.appReleases.length) {
+      cb.appsHelmfile = `${base}/01-apps.yaml`;
+      tree.add(cb.appsHelmfile, helmfile(
+        'Phase 1: what Flux needs to run. Flux adopts these releases afterwards (same names and values).',
+        { cleanupOnFail: true, wait: true, waitForJobs: true, timeout: 600 }, cb.appReleases, cp, base, tree));
+    }
+    return cb;
+  });
+  writeTaskfiles(plan, clusters, tree);
+}
+
+function planBootstrap(cp: ClusterPlan): ClusterBootstrap {
+  const crdReleases: BootstrapRelease[] = [];
+  const crdManifests: BootstrapManifest[] = [];
+  const appReleases: BootstrapRelease[] = [];
   for (const u of cp.units) {
     if (!u.unit.bootstrap) continue;
-    const objects = u.unit.files.flatMap((f) => f.objects.map((o) => ({ file: f.file, o })));
-    const hr = objects.find(({ o }) => o.kind === 'HelmRelease');
-    if (!hr) throw new Error(`module ${u.module.name}: bootstrap unit "${u.unit.name}" has no HelmRelease`);
-    const chart = chartOf(hr.o, objects.map(({ o }) => o));
-    releases.set(u.unit.name, {
+    const files = u.unit.files.map((f) => ({ path: `${unitDir(cp.cluster.name, u)}/${f.file}`, objects: f.objects }));
+    if (u.unit.crdManifest) {
+      const git = files.find((f) => f.objects.some((o) => o.kind === 'GitRepository'));
+      if (!git) throw new Error(`module ${u.module.name}: unit "${u.unit.name}" has a crdManifest but no GitRepository`);
+      crdManifests.push({ unit: u, url: u.unit.crdManifest, gitRepositoryFile: git.path });
+      continue;
+    }
+    const hrFile = files.find((f) => f.objects.some((o) => o.kind === 'HelmRelease'));
+    if (!hrFile) throw new Error(`module ${u.module.name}: bootstrap unit "${u.unit.name}" has no HelmRelease`);
+    const hr = hrFile.objects.find((o) => o.kind === 'HelmRelease')!;
+    const release: BootstrapRelease = {
       unit: u,
-      name: hr.o.metadata.name,
-      namespace: hr.o.metadata.namespace ?? u.namespace.name,
-      ...chart,
-      helmReleaseFile: `${unitDir(cp.cluster.name, u)}/${hr.file}`,
+      name: hr.metadata.name,
+      namespace: hr.metadata.namespace ?? u.namespace.name,
+      helmReleaseFile: hrFile.path,
+      chart: chartSource(hr, files),
       needs: [],
-    });
+    };
+    (u.unit.bootstrap === 'crds' ? crdReleases : appReleases).push(release);
   }
-  // a release needs the nearest bootstrap releases upstream of it in the Flux graph
-  for (const r of releases.values()) {
+  chainNeeds(cp, appReleases);
+  return { cp, crdReleases, crdManifests, appReleases };
+}
+
+/** Where a release's chart and version are read from: its OCIRepository, or its HelmRelease. */
+function chartSource(hr: K8sObject, files: Array<{ path: string; objects: K8sObject[] }>): ChartSource {
+  const spec = hr.spec as { chartRef?: { name: string }; chart?: { spec: { chart: string; sourceRef: { name: string } } } };
+  const find = (kind: string, name: string) => files.find((f) => f.objects.some((o) => o.kind === kind && o.metadata.name === name));
+  if (spec.chartRef) {
+    const file = find('OCIRepository', spec.chartRef.name);
+    if (!file) throw new Error(`HelmRelease ${hr.metadata.name}: OCIRepository ${spec.chartRef.name} is not in the same folder`);
+    if (file.objects.length !== 1) throw new Error(`${file.path}: the bootstrap reads one OCIRepository a file`);
+    return { kind: 'oci', file: file.path };
+  }
+  const c = spec.chart!.spec;
+  const repo = find('HelmRepository', c.sourceRef.name)?.objects.find((o) => o.kind === 'HelmRepository' && o.metadata.name === c.sourceRef.name);
+  const url = (repo?.spec as { url?: string } | undefined)?.url;
+  if (!url) throw new Error(`HelmRelease ${hr.metadata.name}: HelmRepository ${c.sourceRef.name} is not in the same folder`);
+  return { kind: 'repository', repoName: repoName(url), repoUrl: url, chartName: c.chart };
+}
+
+const repoName = (url: string) => url.replace(/^https?:\/\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase();
+const releaseId = (r: BootstrapRelease) => `${r.namespace}/${r.name}`;
+
+/**
+ * A release needs the nearest bootstrap releases upstream of it in the Flux graph, and the
+ * foundation before it: the CNI first, then DNS, then everything else.
+ */
+function chainNeeds(cp: ClusterPlan, releases: BootstrapRelease[]): void {
+  const byUnit = new Map(cp.units.map((u) => [u.unit.name, u]));
+  const released = new Map(releases.map((r) => [r.unit.unit.name, r]));
+  const foundations = FOUNDATIONS.map((m) => releases.find((r) => r.unit.module.name === m)).filter((r) => r !== undefined);
+  for (const r of releases) {
     const needs = new Set<string>();
     const seen = new Set<string>();
     const walk = (name: string) => {
-      for (const d of byName.get(name)?.dependsOn ?? []) {
+      for (const d of byUnit.get(name)?.dependsOn ?? []) {
         if (seen.has(d)) continue;
         seen.add(d);
-        const dep = releases.get(d);
-        if (dep && dep.unit.unit.bootstrap === r.unit.unit.bootstrap) needs.add(`${dep.namespace}/${dep.name}`);
+        const dep = released.get(d);
+        if (dep) needs.add(releaseId(dep));
         else walk(d);
       }
     };
     walk(r.unit.unit.name);
+    const position = foundations.indexOf(r);
+    const before = position >= 0 ? foundations[position - 1] : foundations[foundations.length - 1];
+    if (before) needs.add(releaseId(before));
     r.needs = [...needs].sort();
   }
-  return [...releases.values()];
 }
 
-function chartOf(hr: K8sObject, siblings: K8sObject[]): { chart: string; version: string } {
-  const spec = hr.spec as { chartRef?: { name: string }; chart?: { spec: { chart: string; version: string; sourceRef: { name: string } } } };
-  if (spec.chartRef) {
-    const oci = siblings.find((o) => o.kind === 'OCIRepository' && o.metadata.name === spec.chartRef!.name);
-    const s = oci?.spec as { url: string; ref: { tag: string } } | undefined;
-    if (!s) throw new Error(`HelmRelease ${hr.metadata.name}: OCIRepository ${spec.chartRef.name} is not in the same folder`);
-    return { chart: s.url, version: s.ref.tag };
-  }
-  const c = spec.chart!.spec;
-  const repo = siblings.find((o) => o.kind === 'HelmRepository' && o.metadata.name === c.sourceRef.name);
-  const url = (repo?.spec as { url?: string } | undefined)?.url;
-  if (!url) throw new Error(`HelmRelease ${hr.metadata.name}: HelmRepository ${c.sourceRef.name} is not in the same folder`);
-  // helmfile takes a full chart URL for https repositories through its repositories list
-  return { chart: `${repoName(url)}/${c.chart}`, version: c.version };
-}
-
-const repoName = (url: string) => url.replace(/^https?:\/\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase();
-
-function helmfile(purpose: string, defaults: object, releases: Release[], base: string, tree: FileTree): string {
-  const repos = [...new Set(releases.filter((r) => !r.chart.startsWith('oci://')).map((r) => r.chart.split('/')[0]))].sort();
-  const repoUrls = new Map<string, string>();
-  for (const r of releases) {
-    const hrSpec = r.unit.unit.files.flatMap((f) => f.objects).find((o) => o.kind === 'HelmRepository');
-    const url = (hrSpec?.spec as { url?: string } | undefined)?.url;
-    if (url) repoUrls.set(repoName(url), url);
-  }
+function helmfile(purpose: string, defaults: object, releases: BootstrapRelease[], cp: ClusterPlan, base: string, tree: FileTree): string {
+  const repositories = new Map<string, string>();
+  for (const r of releases) if (r.chart.kind === 'repository') repositories.set(r.chart.repoName, r.chart.repoUrl);
   const doc = {
-    ...(repos.length ? { repositories: repos.map((name) => ({ name, url: repoUrls.get(name) })) } : {}),
+    ...(repositories.size ? { repositories: [...repositories].sort().map(([name, url]) => ({ name, url })) } : {}),
     helmDefaults: defaults,
     releases: releases.map((r) => {
       const valuesFile = `values/${r.name}.yaml.gotmpl`;
       tree.add(`${base}/${valuesFile}`, valuesTemplate(r));
+      const postSync = r.unit.unit.bootstrapPostSync;
       return {
         name: r.name,
         namespace: r.namespace,
-        chart: r.chart,
-        version: r.version,
+        // release templates, evaluated per release: the Flux files hold the only copy
+        ...chartFields(r),
         values: [`./${valuesFile}`],
         ...(r.needs.length ? { needs: r.needs } : {}),
+        // a release that cannot become ready alone is not waited for; its hooks wait instead
+        ...(postSync?.rollout?.length ? { wait: false } : {}),
+        ...(postSync ? { hooks: postSyncHooks(r, cp) } : {}),
       };
     }),
   };
   return `# ${purpose}\n# Generated by slipway synth.\n---\n${toYaml(doc)}`;
 }
 
-function valuesTemplate(r: Release): string {
-  // relative to bootstrap/<cluster>/helmfile.d/values/
-  return `{{ (fromYaml (readFile "../../../../${r.helmReleaseFile}")).spec.values | toYaml }}\n`;
+function chartFields(r: BootstrapRelease): { chart: string; version: string } {
+  const read = (file: string, field: string) => `{{ (fromYaml (readFile "${TO_ROOT}${file}")).${field} }}`;
+  if (r.chart.kind === 'oci') return { chart: read(r.chart.file, 'spec.url'), version: read(r.chart.file, 'spec.ref.tag') };
+  return { chart: `${r.chart.repoName}/${r.chart.chartName}`, version: read(r.helmReleaseFile, 'spec.chart.spec.version') };
 }
 
-function taskfile(plan: FleetPlan): string {
-  const vault = plan.fleet.secrets?.vaults[0] ?? 'kubernetes';
-  const clusters = plan.clusters.map((c) => c.cluster.name);
-  const talos = plan.clusters.filter((c) => c.cluster.provider.kind === 'talos');
-  const doc = {
-    version: '3',
-    vars: { CLUSTER: '{{.CLUSTER | default "' + clusters[0] + '"}}' },
-    tasks: {
-      'bootstrap:talos': {
-        desc: `Generate and apply Talos machine configs (CLUSTER=${clusters.join('|')})`,
-        preconditions: [{ sh: 'test -d talos/{{.CLUSTER}}', msg: 'no talos/{{.CLUSTER}}: is CLUSTER one of the Talos clusters?' }],
-        cmds: [
-          'mkdir -p .talos/{{.CLUSTER}}',
-          ...talos.flatMap((c) => c.cluster.nodes.map((n) => ({
-            platforms: ['linux', 'darwin'],
-            cmd: `{{if eq .CLUSTER "${c.cluster.name}"}}talosctl gen config ${c.cluster.name} https://${c.cluster.network.controlPlaneEndpoint}:6443 --with-secrets .talos/${c.cluster.name}/secrets.yaml --config-patch @talos/${c.cluster.name}/cluster.yaml --config-patch @talos/${c.cluster.name}/nodes/${n.name}.yaml --output-types ${n.role === 'controlplane' ? 'controlplane' : 'worker'} --output .talos/${c.cluster.name}/${n.name}.yaml --force && talosctl apply-config --insecure --nodes ${n.address} --file .talos/${c.cluster.name}/${n.name}.yaml{{end}}`,
-          }))),
-        ],
-      },
-      'bootstrap:apps': {
-        desc: 'Install CRDs and the core apps with Helmfile, then hand over to Flux',
-        cmds: [
-          // the 1Password Connect credentials never touch Git: read from 1Password at bootstrap time
-          'kubectl create namespace external-secrets --dry-run=client -o yaml | kubectl apply -f -',
-          'kubectl create namespace flux-system --dry-run=client -o yaml | kubectl apply -f -',
-          `kubectl -n flux-system create secret generic flux-system --from-literal=identity="$(op read op://${vault}/flux/deploy-key)" --from-literal=known_hosts="$(op read op://${vault}/flux/known-hosts)" --dry-run=client -o yaml | kubectl apply -f -`,
-          `kubectl -n external-secrets create secret generic onepassword-connect-credentials --from-literal=1password-credentials.json="$(op read op://${vault}/1password/credentials-file)" --dry-run=client -o yaml | kubectl apply -f -`,
-          `kubectl -n external-secrets create secret generic onepassword-connect-token --from-literal=token="$(op read op://${vault}/1password/connect-token)" --dry-run=client -o yaml | kubectl apply -f -`,
-          'helmfile --file bootstrap/{{.CLUSTER}}/helmfile.d/00-crds.yaml template -q | yq ea \'select(.kind == "CustomResourceDefinition")\' | kubectl apply --server-side -f -',
-          'helmfile --file bootstrap/{{.CLUSTER}}/helmfile.d/01-apps.yaml sync --hide-notes',
-          'kubectl apply --server-side --kustomize clusters/{{.CLUSTER}}/flux-system',
-        ],
-      },
-      check: {
-        desc: 'Verify the repository offline before pushing',
-        cmds: ['npx slipway check .'],
-      },
-    },
-  };
-  return `# Bootstrap tasks. Generated by slipway synth.\n---\n${toYaml(doc)}`;
+function postSyncHooks(r: BootstrapRelease, cp: ClusterPlan): object[] {
+  const spec = r.unit.unit.bootstrapPostSync!;
+  const hook = (args: string[]) => ({ events: ['postsync'], showlogs: true, command: 'kubectl', args });
+  const hooks: object[] = [];
+  if (spec.waitForCrds?.length) hooks.push(hook(['wait', '--for=create', ...spec.waitForCrds.map((c) => `crd/${c}`), '--timeout=5m']));
+  for (const { unit, file } of spec.apply ?? []) {
+    const target = cp.units.find((u) => u.unit.name === unit);
+    if (!target) throw new Error(`module ${r.unit.module.name}: bootstrap applies ${file} of unit "${unit}", which this cluster does not have`);
+    hooks.push(hook(['apply', '--server-side', '--force-conflicts', `--filename=${TO_ROOT}${unitDir(cp.cluster.name, target)}/${file}`]));
+  }
+  for (const workload of spec.rollout ?? []) hooks.push(hook([`--namespace=${r.namespace}`, 'rollout', 'status', workload, '--timeout=10m']));
+  return hooks;
+}
+
+function valuesTemplate(r: BootstrapRelease): string {
+  // a values file's paths are relative to its own folder: bootstrap/<cluster>/helmfile.d/values/
+  return `{{ (fromYaml (readFile "../${TO_ROOT}${r.helmReleaseFile}")).spec.values | toYaml }}\n`;
 }

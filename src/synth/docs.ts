@@ -16,7 +16,7 @@ export function writeReadme(plan: FleetPlan, tree: FileTree): void {
     '| `kubernetes/<cluster>/apps/<namespace>/<app>/<unit>/` | the manifests each Kustomization applies |',
     '| `talos/<cluster>/` | Talos machine-config patches (cluster-wide and per node) |',
     '| `bootstrap/<cluster>/helmfile.d/` | two-phase Helmfile bootstrap: 00-crds, 01-apps (values read from the HelmReleases) |',
-    '| `Taskfile.yaml` | `task bootstrap:talos CLUSTER=…`, `task bootstrap:apps CLUSTER=…` |',
+    '| `Taskfile.yaml`, `.taskfiles/` | `task talos:cluster CLUSTER=…` (Talos secrets, configs, etcd, kubeconfig), `task bootstrap:cluster CLUSTER=…` (secrets, CRDs, apps, Flux) |',
     '| `.github/workflows/slipway.yaml` | `slipway check` on every pull request |',
     '',
   ];

@@ -57,7 +57,13 @@ function clusterPatch(cp: ClusterPlan): object {
 }
 
 function nodePatch(cp: ClusterPlan, node: ClusterPlan['cluster']['nodes'][number]): object {
-  const prefix = cp.cluster.network.nodeSubnet.split('/')[1];
+  const { network, nodes } = cp.cluster;
+  const prefix = network.nodeSubnet.split('/')[1];
+  // An endpoint that is no node's address is a VIP the control-plane nodes share (Talos moves it
+  // to a healthy node), so the API survives the loss of any one of them.
+  const vip = node.role === 'controlplane' && !nodes.some((n) => n.address === network.controlPlaneEndpoint)
+    ? { vip: { ip: network.controlPlaneEndpoint } }
+    : {};
   return {
     machine: {
       install: { disk: node.installDisk },
@@ -68,6 +74,7 @@ function nodePatch(cp: ClusterPlan, node: ClusterPlan['cluster']['nodes'][number
           addresses: [`${node.address}/${prefix}`],
           routes: [{ network: '0.0.0.0/0', gateway: cp.cluster.network.gateway }],
           dhcp: false,
+          ...vip,
         }],
       },
     },

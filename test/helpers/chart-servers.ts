@@ -224,7 +224,11 @@ export async function startRegistry(options: { htpasswd?: { username: string; pa
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // a missing binary emits 'error' and never 'exit': either ends the registry, so nothing waits forever
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (err) => { log += `${err.message} (is Debian's docker-registry installed? .ci/run installs it)\n`; resolve(); });
+  });
   let alive = true;
   void exited.then(() => { alive = false; running.delete(child); });
   const registry: Registry = {

@@ -10,8 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { loadFleetConfig } from '../src/model/load.js';
 import { loadAndRender } from '../src/render/load.js';
+import { runCheck } from '../src/check/engine.js';
+import { writeFileSync } from 'node:fs';
 import { synthesize, writeTree } from '../src/synth/index.js';
-import { referenceConfigFile } from './helpers.js';
+import { referenceConfigFile, sharedSchemas } from './helpers.js';
 import { startChartMirror, type ChartMirrorSet } from './helpers/chart-mirror.js';
 import { chartReposDir } from './helpers/chart-servers.js';
 
@@ -27,6 +29,8 @@ function availableCharts(): Set<string> {
 
 describe('the reference fleet rendered through Helm', () => {
   let mirror: ChartMirrorSet;
+  /** Releases whose chart@version ../shared/charts lacks, as the first test counts them. */
+  let unavailableReleases = -1;
   const work = mkdtempSync(path.join(os.tmpdir(), 'slipway-synth-render-'));
   before(async () => {
     mirror = await startChartMirror();
@@ -60,8 +64,37 @@ describe('the reference fleet rendered through Helm', () => {
         }
       }
     }
+    unavailableReleases = unavailable.length;
     t.diagnostic(`${rendered.length} releases rendered; not in ../shared/charts: ${[...new Set(unavailable)].sort().join(', ')}`);
     assert.deepEqual(wrong, []);
     assert.ok(rendered.length >= 10, rendered.join('\n'));
+  });
+
+  const checkRendered = async (root: string) => {
+    const loaded = await loadAndRender(root, {}, { enabled: false });
+    const urls = loaded.clusters.flatMap((c) => c.helmReleases.map((h) => h.chartLocation)).flatMap((l) => (l.type === 'helm' ? [l.repoUrl] : l.type === 'oci' ? [l.url] : []));
+    // charts not in ../shared/charts go to 127.0.0.1 as well (a 404), never to the network
+    const charts = { settings: { mirrors: [...mirror.mirrors, ...mirror.unmapped(urls)], auth: [], knowledge: [] }, cacheDir: path.join(work, 'cache') };
+    return runCheck(root, { schemaDirs: [sharedSchemas], kubeVersion: '1.31', offline: false, charts, cacheDir: false });
+  };
+
+  it('checks with no error, and no warning but the releases whose charts are not in ../shared/charts', async () => {
+    const result = await checkRendered(path.join(work, 'fleet'));
+    const errors = result.findings.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`);
+    assert.deepEqual(errors, []);
+    const warnings = result.findings.filter((f) => f.severity === 'warning');
+    assert.deepEqual(warnings.filter((f) => f.rule !== 'helm/not-verified').map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`), []);
+    // the test above: every release whose chart is in ../shared/charts renders, so these are the others
+    assert.equal(warnings.length, unavailableReleases);
+  });
+
+  it('flags the Cilium design the review found (hook-made certificates, pools downstream) when it is put back', async () => {
+    const fleet = path.join(work, 'fleet');
+    const hrFile = path.join(fleet, 'kubernetes/infra/apps/kube-system/cilium/app/helmrelease.yaml');
+    writeFileSync(hrFile, readFileSync(hrFile, 'utf8').replaceAll('method: helm', 'method: cronJob'));
+    const result = await checkRendered(fleet);
+    const found = result.findings.filter((f) => f.rule === 'helm/wait-never-ready' && f.cluster === 'infra').map((f) => f.message);
+    assert.ok(found.some((m) => /Deployment kube-system\/hubble-relay, which mounts Secret hubble-relay-client-certs; only the release's post-install hook Job hubble-generate-certs/.test(m)), found.join('\n'));
+    assert.ok(found.some((m) => /Deployment kube-system\/clustermesh-apiserver, which mounts Secrets/.test(m)), found.join('\n'));
   });
 });

@@ -28,8 +28,10 @@ export const certManager = defineModule({
       dns01RecursiveNameservers: 'https://1.1.1.1:443/dns-query,https://1.0.0.1:443/dns-query',
       dns01RecursiveNameserversOnly: true,
       podDisruptionBudget: { enabled: true },
-      webhook: { replicaCount: o.replicas, podDisruptionBudget: { enabled: true } },
-      cainjector: { replicaCount: o.replicas, podDisruptionBudget: { enabled: true } },
+      webhook: { replicaCount: o.replicas, podDisruptionBudget: { enabled: true }, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
+      cainjector: { replicaCount: o.replicas, podDisruptionBudget: { enabled: true }, resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
+      // the post-install Job that waits for the webhook
+      startupapicheck: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
       resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     };
     const issuer = (name: string, server: string) => ({

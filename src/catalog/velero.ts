@@ -78,6 +78,9 @@ export const velero = defineModule({
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '2Gi' } },
       },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
+      // the pre-upgrade Job that applies Velero's CRDs, and its kubectl init container
+      upgradeJobResources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      kubectl: { resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } } },
       metrics: { enabled: true, serviceMonitor: { enabled: false } },
     };
     const credentials = externalSecret(CREDENTIALS, NS, SECRET_STORE, {

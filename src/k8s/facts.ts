@@ -82,6 +82,9 @@ export function providedBy(o: K8sObject): Fact[] {
       break;
     }
     case 'Service': out.push(`service:${ns}/${name}`); break;
+    // address pools LoadBalancer Services draw from (Cilium LB IPAM, MetalLB)
+    case 'CiliumLoadBalancerIPPool': if (group === 'cilium.io') out.push(`lbpool:${name}`); break;
+    case 'IPAddressPool': if (group === 'metallb.io') out.push(`lbpool:${ns}/${name}`); break;
     case 'Cluster':
       // CloudNativePG creates the read-write, read-only and any-instance Services
       if (group === 'postgresql.cnpg.io') for (const suffix of ['rw', 'ro', 'r']) out.push(`service:${ns}/${name}-${suffix}`);

@@ -8,7 +8,9 @@ import { kustomizeBuild, pathMissing, sourceMissing, substitutionUnresolved } fr
 import { helmReleaseRemediation, kustomizationSettings } from './flux-settings.js';
 import { duplicateRoute } from './gateway.js';
 import { helmNotVerified, helmRender, helmValuesSchema } from './helm.js';
+import { helmWaitNeverReady } from './helm-wait.js';
 import { networkDefaultDeny } from './network.js';
+import { networkEgressEssentials } from './network-egress.js';
 import { ownershipConflict } from './ownership.js';
 import { referenceMissing } from './references.js';
 import { podSecurityBaseline, podSecurityRestricted } from './pod-security.js';
@@ -39,12 +41,14 @@ export const RULES: readonly Rule[] = [
   helmValuesSchema,
   helmRender,
   helmNotVerified,
+  helmWaitNeverReady,
   secretsPlaintext,
   podSecurityBaseline,
   podSecurityRestricted,
   workloadResources,
   workloadImageTag,
   networkDefaultDeny,
+  networkEgressEssentials,
   networkOverlap,
   clusterIdentity,
   duplicateRoute,

@@ -352,7 +352,9 @@ describe('planted defects', () => {
     const plantedWithCharts = ['helm/render', 'helm/values-schema', 'helm/not-verified'];
     // references, ownership and deadlocks are planted into corpus copies (test/check-corpus-planted.test.ts),
     // bootstrap hooks in test/bootstrap-hooks.test.ts
-    const plantedElsewhere = ['ref/missing', 'flux/ownership-conflict', 'flux/ordering-deadlock', 'bootstrap/path-missing'];
+    // and a release that never becomes ready, egress that cuts the API or DNS: test/check-wait-egress.test.ts
+    const plantedElsewhere = ['ref/missing', 'flux/ownership-conflict', 'flux/ordering-deadlock', 'bootstrap/path-missing',
+      'helm/wait-never-ready', 'network/egress-essentials'];
     assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts, ...plantedElsewhere].sort());
   });
 });

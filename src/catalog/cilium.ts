@@ -8,7 +8,7 @@
 //   Gateway API objects (they need the CRDs of the gateway-api module as well), and
 //   the ClusterMesh peer secret (an ExternalSecret, so it waits for external-secrets).
 import { chartSource, externalSecret, helmRelease, SECRET_STORE } from '../k8s/builders.js';
-import { hostAddress } from '../k8s/cidr.js';
+import { coveringCidr, hostAddress, overlaps, parseCidr, type Range } from '../k8s/cidr.js';
 import { GATEWAY_CLASS, GATEWAY_NAMESPACE, GATEWAY_TLS_SECRET, type GatewayName } from '../k8s/gateway.js';
 import { allowDnsEgress, allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
@@ -26,6 +26,24 @@ const CILIUM_KINDS = [
 ];
 
 const CLUSTERMESH_PORT = 2379;
+
+/**
+ * The smallest CIDR holding the pod CIDRs of the cluster and its mesh peers. It must hold no node
+ * network: traffic to it would leave unmasqueraded, and LAN hosts cannot answer pod addresses.
+ * (Service and LB addresses inside it are harmless: Cilium translates them before routing.)
+ */
+function nativeRoutingCidr(cluster: ClusterConfig, peers: ClusterConfig[]): string {
+  const clusters = [cluster, ...peers];
+  const cidr = coveringCidr(clusters.map((c) => c.network.podCIDR));
+  const range = parseCidr(cidr) as Range;
+  const clash = clusters.map((c) => c.network.nodeSubnet)
+    .find((other) => overlaps(range, parseCidr(other) as Range));
+  if (clash) {
+    throw new ModuleConfigError(`cluster ${cluster.name}: the pod CIDRs of the mesh (${clusters.map((c) => c.network.podCIDR).join(', ')}) span ${cidr}, which also holds ${clash}; ` +
+      'give the meshed clusters pod CIDRs close together (e.g. 10.42.0.0/16 and 10.44.0.0/16) so one native-routing CIDR covers them and no node network');
+  }
+  return cidr;
+}
 
 /** Cilium cluster name of a cluster in the mesh. */
 const meshName = (c: ClusterConfig) => c.network.clusterMesh?.name ?? c.name;
@@ -86,7 +104,9 @@ export const cilium = defineModule({
         },
       },
       ipam: { mode: 'kubernetes' },
-      ipv4NativeRoutingCIDR: net.podCIDR,
+      // traffic inside this range is not masqueraded: with ClusterMesh it must hold every meshed
+      // cluster's pods, or cross-cluster packets leave with the node's address and lose their identity
+      ipv4NativeRoutingCIDR: nativeRoutingCidr(cluster, peers),
       routingMode: 'native',
       autoDirectNodeRoutes: true,
       endpointRoutes: { enabled: true },

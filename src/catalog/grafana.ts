@@ -1,7 +1,8 @@
 // Grafana: dashboards over VictoriaMetrics and VictoriaLogs with single sign-on through
 // Keycloak (seed 001, week 6), on the global cluster next to the data it queries and
-// published on the external Gateway (seed 001 reaches it through the Cloudflare Tunnel).
+// published on the internal Gateway; `gateway: 'external'` puts it behind the Cloudflare Tunnel.
 // Admin credentials and the OIDC client secret come from 1Password. One unit.
+import type { GatewayName } from '../k8s/gateway.js';
 import { chartSource, externalSecret, helmRelease, SECRET_STORE, fromItem } from '../k8s/builders.js';
 import { sitesOf } from '../k8s/fleet.js';
 import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
@@ -31,6 +32,8 @@ export const grafana = defineModule({
     clientId: 'grafana',
     oidcItem: 'grafana-oidc',
     storageClass: CEPH_BLOCK,
+    /** Which Gateway publishes it: `internal` (LAN only) by default; `external` puts it behind the internet tunnel. */
+    gateway: 'internal' as GatewayName,
   },
   render({ options: o, cluster, fleet, domain, has }) {
     if (findGlobal(fleet, cluster).cluster.name !== cluster.name) {
@@ -91,7 +94,7 @@ export const grafana = defineModule({
       { file: 'helmrelease.yaml', objects: [helmRelease({ name: 'grafana', namespace: NS, chart: o.chart, values })] },
     ];
     if (hasGateway(cluster)) {
-      files.push({ file: 'httproute.yaml', objects: [httpRoute('grafana', NS, hostname, 'grafana', 80, 'external')] });
+      files.push({ file: 'httproute.yaml', objects: [httpRoute('grafana', NS, hostname, 'grafana', 80, o.gateway)] });
       policies.push(allowFromGateway('allow-gateway', NS, pods, [{ port: 3000 }]));
     }
     files.push({ file: 'networkpolicy.yaml', objects: policies });

@@ -25,7 +25,7 @@ export const harbor = defineModule({
     chart: { repo: 'https://helm.goharbor.io', name: 'harbor', version: '1.18.0' },
     storageClass: CEPH_BLOCK,
     registrySize: '100Gi',
-    /** 1Password item whose `password` field is the Harbor admin password. */
+    /** 1Password item whose `password` field is the Harbor admin password and `secret-key` (16 characters) its encryption key. */
     adminItem: 'harbor-admin',
   },
   render({ options: o, cluster, domain }) {
@@ -37,6 +37,8 @@ export const harbor = defineModule({
       externalURL: `https://${hostname}`,
       expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor' } },
       existingSecretAdminPassword: 'harbor-admin',
+      // the encryption key of stored credentials: never the chart's public default "not-a-secure-key"
+      existingSecretSecretKey: 'harbor-secret-key',
       existingSecretAdminPasswordKey: 'HARBOR_ADMIN_PASSWORD',
       persistence: {
         enabled: true,
@@ -80,6 +82,8 @@ export const harbor = defineModule({
         objects: [
           externalSecret('harbor-admin', NS, SECRET_STORE, { HARBOR_ADMIN_PASSWORD: { item: o.adminItem, property: 'password' } }),
           externalSecret('harbor-db', NS, SECRET_STORE, { password: { item: db.item, property: 'password' } }),
+          // 16 characters; the key must be named secretKey
+          externalSecret('harbor-secret-key', NS, SECRET_STORE, { secretKey: { item: o.adminItem, property: 'secret-key' } }),
         ],
       },
       { file: 'helmrelease.yaml', objects: [helmRelease({ name: 'harbor', namespace: NS, chart: o.chart, values, timeout: '15m' })] },

@@ -3,6 +3,7 @@
 // image unmodified (the Bitnami chart's images left the free catalog in 2025).
 // Its database is the app database `keycloak` on the CloudNativePG cluster, whose role
 // reads the same 1Password item as the credentials here. One unit: no custom resources.
+import type { GatewayName } from '../k8s/gateway.js';
 import { chartSource, externalSecret, helmRelease, SECRET_STORE, fromItem } from '../k8s/builders.js';
 import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
 import { allowEgress, fromNamespace } from '../k8s/network-policy.js';
@@ -15,7 +16,7 @@ const SERVICE = 'keycloak-http';
 
 export const keycloak = defineModule({
   name: 'keycloak',
-  description: 'Keycloak identity provider on the CloudNativePG database, published on the external Gateway',
+  description: 'Keycloak identity provider on the CloudNativePG database, on the internal Gateway (public OIDC paths optionally external)',
   namespace: { name: NS, podSecurity: 'restricted' },
   requires: ['external-secrets', 'cloudnative-pg'],
   defaults: {
@@ -24,6 +25,11 @@ export const keycloak = defineModule({
     replicas: 2,
     /** 1Password item with the bootstrap admin (fields username, password). */
     adminItem: 'keycloak-admin',
+    /**
+     * Which Gateway publishes it: `internal` (LAN only) by default. `external` publishes only the
+     * public OIDC paths (/realms, /resources) through the internet tunnel; the admin console stays internal.
+     */
+    gateway: 'internal' as GatewayName,
   },
   render({ options: o, cluster, domain }) {
     const db = appDatabase('keycloak');
@@ -76,10 +82,20 @@ export const keycloak = defineModule({
       { file: 'helmrelease.yaml', objects: [helmRelease({ name: 'keycloak', namespace: NS, chart: o.chart, values })] },
     ];
     if (hasGateway(cluster)) {
-      files.push({ file: 'httproute.yaml', objects: [httpRoute('keycloak', NS, hostname, SERVICE, 80, 'external')] });
+      const routes = [httpRoute('keycloak', NS, hostname, SERVICE, 80, 'internal')];
+      if (o.gateway === 'external') routes.push(publicOidcRoute(hostname));
+      files.push({ file: 'httproute.yaml', objects: routes });
       policies.push(allowFromGateway('allow-gateway', NS, pods, [{ port: 8080 }]));
     }
     files.push({ file: 'networkpolicy.yaml', objects: policies });
     return [{ name: 'keycloak', dir: 'app', files }];
   },
 });
+
+/** The paths browsers and OIDC clients need from outside: realms (login, tokens, discovery) and static resources. */
+function publicOidcRoute(hostname: string): K8sObject {
+  const route = httpRoute('keycloak-public', NS, hostname, SERVICE, 80, 'external');
+  const spec = route.spec as { rules: Array<{ matches: unknown[] }> };
+  spec.rules[0].matches = ['/realms/', '/resources/'].map((value) => ({ path: { type: 'PathPrefix', value } }));
+  return route;
+}

@@ -36,6 +36,8 @@ export const openebs = defineModule({
     return [{
       name: 'openebs',
       dir: 'app',
+      // Talos runs the kubelet in a container: the volumes' folder must be mounted into it
+      hostMounts: [o.basePath],
       files: [
         { file: 'helmrepository.yaml', objects: [chartSource('openebs', NS, o.chart)] },
         { file: 'helmrelease.yaml', objects: [helmRelease({ name: 'openebs', namespace: NS, chart: o.chart, values })] },

@@ -39,7 +39,7 @@ export const velero = defineModule({
     /** How long a backup is kept: four weekly backups. */
     ttl: '672h0m0s',
   },
-  render({ options: o, has }) {
+  render({ options: o, has, cluster, fleet }) {
     const values = {
       initContainers: [{
         name: 'velero-plugin-for-aws',
@@ -62,6 +62,8 @@ export const velero = defineModule({
           name: 'default',
           provider: 'aws',
           bucket: o.bucket,
+          // one prefix per cluster: clusters sharing the bucket never sync each other's backups
+          prefix: cluster.name,
           default: true,
           credential: { name: CREDENTIALS, key: 'cloud' },
           config: { region: 'minio', s3ForcePathStyle: 'true', s3Url: o.minio.endpoint },
@@ -114,9 +116,9 @@ export const velero = defineModule({
             objects: [{
               apiVersion: 'velero.io/v1',
               kind: 'Schedule',
-              metadata: { name: 'weekly', namespace: NS },
+              metadata: { name: `${cluster.name}-weekly`, namespace: NS },
               spec: {
-                schedule: o.schedule,
+                schedule: staggered(o.schedule, fleet.clusters.indexOf(cluster)),
                 useOwnerReferencesInBackup: false,
                 template: {
                   includedNamespaces: ['*'],
@@ -135,3 +137,14 @@ export const velero = defineModule({
     ];
   },
 });
+
+/**
+ * Clusters backing up to one MinIO at the same minute compete for it: the n-th cluster of the
+ * fleet runs n hours later when the schedule names a single hour ("0 3 * * 0" → "0 4 * * 0").
+ */
+function staggered(schedule: string, index: number): string {
+  const fields = schedule.trim().split(/\s+/);
+  if (index <= 0 || fields.length !== 5 || !/^\d+$/.test(fields[1])) return schedule;
+  fields[1] = String((Number(fields[1]) + index) % 24);
+  return fields.join(' ');
+}

@@ -43,3 +43,18 @@ export function hostAddress(cidr: string, n: number): string {
   if (n < 0 || r.start + n > r.end) throw new Error(`${cidr} has no address number ${n}`);
   return formatIPv4(r.start + n);
 }
+
+/** The smallest CIDR holding every one of `cidrs` (all valid): ["10.42.0.0/16", "10.44.0.0/16"] → "10.40.0.0/13". */
+export function coveringCidr(cidrs: string[]): string {
+  const ranges = cidrs.map((c) => parseCidr(c) as Range);
+  const start = Math.min(...ranges.map((r) => r.start));
+  const end = Math.max(...ranges.map((r) => r.end));
+  let bits = 32;
+  while (bits > 0) {
+    const size = 2 ** (32 - bits);
+    const base = start - (start % size);
+    if (base + size - 1 >= end) return `${formatIPv4(base)}/${bits}`;
+    bits--;
+  }
+  return '0.0.0.0/0';
+}

@@ -90,6 +90,8 @@ export interface Unit {
    * wait — wait for CRDs its operator creates, apply files of other units (`unit`/`file`) that it
    * needs to become ready, then wait for these workloads to roll out.
    */
+  /** Host folders the kubelet must see (bind-mounted into it where it runs in a container, as on Talos). */
+  hostMounts?: string[];
   bootstrapPostSync?: { waitForCrds?: string[]; apply?: Array<{ unit: string; file: string }>; rollout?: string[] };
 }
 

@@ -1,4 +1,5 @@
 // README.md of the generated repository: what is where, and the computed order.
+import type { K8sObject } from '../k8s/object.js';
 import type { FleetPlan } from './plan.js';
 import type { FileTree } from './tree.js';
 
@@ -20,10 +21,72 @@ export function writeReadme(plan: FleetPlan, tree: FileTree): void {
     '| `.github/workflows/slipway.yaml` | `slipway check` on every pull request |',
     '',
   ];
+  lines.push(...bootstrapSection(plan), ...onePasswordSection(plan));
   for (const cp of plan.clusters) {
     lines.push(`## Cluster \`${cp.cluster.name}\``, '', `Reconcile waves (each wave waits for the one before it):`, '');
     cp.waves.forEach((wave, i) => lines.push(`${i}. ${wave.map((n) => `\`${n}\``).join(', ')}`));
     lines.push('', `Critical path: ${cp.criticalPath.map((n) => `\`${n}\``).join(' → ')}`, '');
   }
   tree.add('README.md', lines.join('\n'));
+}
+
+/** The order a cluster is brought up in, and the tools each step needs. */
+function bootstrapSection(plan: FleetPlan): string[] {
+  const talos = plan.clusters.some((c) => c.cluster.provider.kind === 'talos');
+  const example = plan.clusters[0].cluster.name;
+  return [
+    '## Bootstrap',
+    '',
+    'Tools: [task](https://taskfile.dev), `op` (1Password CLI, signed in), `kubectl`, `helmfile` and `helm`, `yq`' +
+      (talos ? ', `talosctl`' : '') + ', `openssl` (once, for the shared Cilium CA).',
+    '',
+    'Per cluster, in order (every step is idempotent: after a failure, run it again):',
+    '',
+    '```sh',
+    'task bootstrap:cilium-ca                 # once for the fleet: the CA every cluster\'s Cilium shares',
+    ...(talos ? [
+      `task talos:cluster CLUSTER=${example}        # secrets bundle (1Password), machine configs, etcd, kubeconfig in .kube/${example}/`,
+    ] : []),
+    `task bootstrap:cluster CLUSTER=${example}    # Secrets from 1Password, phase 0 CRDs, phase 1 apps, then Flux`,
+    '```',
+    '',
+    'Each step runs with `.kube/<cluster>/kubeconfig` and first checks that it points at the cluster\'s',
+    'API endpoint (`.taskfiles/clusters/<cluster>.env`), so one cluster\'s task never reaches another.',
+    '',
+  ];
+}
+
+/** Every 1Password item and field the repository reads: the bootstrap's and the ExternalSecrets'. */
+function onePasswordSection(plan: FleetPlan): string[] {
+  const vault = plan.fleet.secrets?.vaults[0] ?? 'kubernetes';
+  const items = new Map<string, Set<string>>();
+  const need = (item: string, field: string) => items.set(item, (items.get(item) ?? new Set()).add(field));
+  need('flux', 'deploy-key');
+  need('flux', 'known-hosts');
+  const uses = (module: string) => plan.clusters.some((c) => c.units.some((u) => u.module.name === module));
+  if (uses('external-secrets')) {
+    need('1password', 'credentials-file');
+    need('1password', 'connect-token');
+  }
+  if (uses('cilium')) {
+    need('cilium-ca', 'crt');
+    need('cilium-ca', 'key');
+  }
+  for (const cp of plan.clusters) {
+    if (cp.cluster.provider.kind === 'talos') need(`talos-${cp.cluster.name}-secrets`, '(document, created by task talos:secrets)');
+    for (const o of cp.units.flatMap((u) => u.unit.files.flatMap((f) => f.objects)) as K8sObject[]) {
+      if (o.kind !== 'ExternalSecret') continue;
+      const spec = o.spec as { data?: Array<{ remoteRef?: { key?: string; property?: string } }>; dataFrom?: Array<{ extract?: { key?: string } }> };
+      for (const d of spec.data ?? []) if (d.remoteRef?.key) need(d.remoteRef.key, d.remoteRef.property ?? '(whole item)');
+      for (const d of spec.dataFrom ?? []) if (d.extract?.key) need(d.extract.key, '(every field)');
+    }
+  }
+  return [
+    `## 1Password items (vault \`${vault}\`)`,
+    '',
+    '| item | fields |',
+    '|---|---|',
+    ...[...items].sort(([a], [b]) => a.localeCompare(b)).map(([item, fields]) => `| \`${item}\` | ${[...fields].sort().map((f) => (f.startsWith('(') ? f : `\`${f}\``)).join(', ')} |`),
+    '',
+  ];
 }

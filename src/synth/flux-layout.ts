@@ -111,7 +111,7 @@ function fluxKustomization(cluster: string, u: PlannedUnit): K8sObject {
       ...RECONCILE,
       path: `./${unitDir(cluster, u)}`,
       sourceRef: { kind: 'GitRepository', name: FLUX_NS },
-      timeout: u.unit.timeout ?? '10m',
+      timeout: unitTimeout(u),
       wait: true,
       ...(u.unit.substitute ? { postBuild: { substitute: u.unit.substitute } } : {}),
     }),
@@ -132,4 +132,24 @@ function writeUnit(cluster: string, u: PlannedUnit, tree: FileTree): void {
 
 function kustomization(resources: string[]): string {
   return toYamlDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }]);
+}
+
+/** Go durations as Flux writes them: "1h30m", "15m", "90s" → seconds. */
+function seconds(duration: string): number {
+  let total = 0;
+  for (const [, n, unit] of duration.matchAll(/(\d+)(h|m|s)/g)) total += Number(n) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
+  return total;
+}
+
+/**
+ * The unit's health-check timeout: its own (10m by default), and never shorter than a HelmRelease
+ * it applies, or the Kustomization gives up while Helm is still within its time.
+ */
+function unitTimeout(u: PlannedUnit): string {
+  const own = u.unit.timeout ?? '10m';
+  const releases = u.unit.files.flatMap((f) => f.objects)
+    .filter((o) => o.kind === 'HelmRelease')
+    .map((o) => (o.spec as { timeout?: string } | undefined)?.timeout)
+    .filter((t): t is string => typeof t === 'string');
+  return [own, ...releases].reduce((a, b) => (seconds(b) > seconds(a) ? b : a));
 }

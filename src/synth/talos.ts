@@ -30,13 +30,17 @@ function clusterPatch(cp: ClusterPlan): object {
   const talos = provider.kind === 'talos' ? provider : undefined;
   const ownCoreDNS = cp.units.some((u) => u.module.name === 'coredns');
   const allControlPlane = nodes.every((n) => n.role === 'controlplane');
+  const mounts = [...new Set(cp.units.flatMap((u) => u.unit.hostMounts ?? []))].sort();
   return {
     machine: {
       install: talos?.schematic
         ? { image: `factory.talos.dev/installer/${talos.schematic}:${talos.version}` }
         : { image: `ghcr.io/siderolabs/installer:${talos?.version ?? 'latest'}` },
       features: { kubePrism: { enabled: true, port: KUBEPRISM_PORT } },
-      kubelet: { nodeIP: { validSubnets: [network.nodeSubnet] } },
+      kubelet: {
+        nodeIP: { validSubnets: [network.nodeSubnet] },
+        ...(mounts.length ? { extraMounts: mounts.map((dir) => ({ destination: dir, type: 'bind', source: dir, options: ['bind', 'rshared', 'rw'] })) } : {}),
+      },
       network: { nameservers: network.dnsServers ?? [network.gateway] },
     },
     cluster: {

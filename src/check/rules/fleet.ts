@@ -37,7 +37,9 @@ function members(ctx: CheckContext): MeshMember[] {
     const meshed = mesh.useAPIServer === true || mesh.config?.enabled === true;
     if (!hr || !meshed) continue;
     const where = { file: hr.origin?.file, line: hr.origin?.line };
-    const pods = [...list(values.ipam?.operator?.clusterPoolIPv4PodCIDRList), ...list(values.ipv4NativeRoutingCIDR)];
+    // the cluster-pool IPAM list; never ipv4NativeRoutingCIDR: with ClusterMesh it covers every
+    // meshed cluster's pods on purpose, so meshed clusters' ranges overlap by design
+    const pods = list(values.ipam?.operator?.clusterPoolIPv4PodCIDRList);
     out.push({
       cluster: c.name,
       meshName: values.cluster?.name,

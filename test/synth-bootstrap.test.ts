@@ -144,6 +144,16 @@ describe('bootstrap Taskfiles of the reference fleet', () => {
     assert.ok(crds.indexOf('gateway-api') < crds.indexOf('00-crds.yaml'));
   });
 
+  it('gives each cluster its own Cloudflare tunnel and creates its DNS record', () => {
+    const keys = (cluster: string) => new Set((parse(file(`kubernetes/${cluster}/apps/network/cloudflared/app/externalsecret.yaml`)) as { spec: { data: Array<{ remoteRef: { key: string } }> } }).spec.data.map((d) => d.remoteRef.key));
+    assert.deepEqual([...keys('infra')], ['infra-tunnel']);
+    assert.deepEqual([...keys('apps')], ['apps-tunnel']);
+    const tunnel = tasks('.taskfiles/bootstrap/Taskfile.yaml').tunnel.cmds!.map((c) => (c as { cmd: string }).cmd).join('\n');
+    assert.match(tunnel, /cloudflared tunnel create --credentials-file "[^"]+" infra-tunnel/);
+    assert.match(tunnel, /cloudflared tunnel route dns --overwrite-dns apps-tunnel "external\.\$CLUSTER_DOMAIN"/);
+    assert.match(file('.taskfiles/clusters/apps.env'), /^CLUSTER_DOMAIN=apps\.monosense\.io$/m);
+  });
+
   it('puts a VIP on the control-plane nodes when the endpoint is no node\'s address', () => {
     const node = parse(file('talos/infra/nodes/infra-01.yaml')) as { machine: { network: { interfaces: Array<{ vip?: { ip: string } }> } } };
     assert.deepEqual(node.machine.network.interfaces[0].vip, { ip: '10.25.11.10' });

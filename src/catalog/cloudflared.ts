@@ -4,8 +4,8 @@
 // One unit: the Deployment and the tunnel token's ExternalSecret.
 //
 // DNS: external-dns points names routed on `external` at `external.<domain>`; that one
-// name is a CNAME to the tunnel, created once when the tunnel is created
-// (`cloudflared tunnel route dns <tunnel> external.<domain>`, as in seed 001).
+// name is a CNAME to the cluster's own tunnel, which `task bootstrap:tunnel` creates with the
+// tunnel (`cloudflared tunnel route dns <cluster>-tunnel external.<domain>`, as in seed 001).
 import { chartSource, externalSecret, helmRelease, SECRET_STORE, fromItem } from '../k8s/builders.js';
 import { gatewayService, hasGateway } from '../k8s/gateway.js';
 import { allowEgress, fromCidr } from '../k8s/network-policy.js';
@@ -22,8 +22,11 @@ export const cloudflared = defineModule({
   defaults: {
     chart: { repo: 'oci://ghcr.io/bjw-s-labs/helm', name: 'app-template', version: '4.4.0' },
     image: { repository: 'docker.io/cloudflare/cloudflared', tag: '2025.11.1' },
-    /** 1Password item of the tunnel (fields `account-tag`, `tunnel-id`, `tunnel-secret`). */
-    tunnelItem: 'cloudflare-tunnel',
+    /**
+     * 1Password item of the tunnel (fields `account-tag`, `tunnel-id`, `tunnel-secret`); `{cluster}`
+     * is the cluster's name: one tunnel per cluster (`task bootstrap:tunnel` creates it and its DNS record).
+     */
+    tunnelItem: '{cluster}-tunnel',
     replicas: 2,
   },
   render({ options: o, cluster, domain, has }) {
@@ -81,7 +84,7 @@ export const cloudflared = defineModule({
         {
           file: 'externalsecret.yaml',
           objects: [externalSecret(TOKEN_SECRET, NS, SECRET_STORE, {
-            ...fromItem(o.tunnelItem, { account: 'account-tag', secret: 'tunnel-secret', tunnel: 'tunnel-id' }),
+            ...fromItem(tunnelItem(o.tunnelItem, cluster.name), { account: 'account-tag', secret: 'tunnel-secret', tunnel: 'tunnel-id' }),
           }, {
             engineVersion: 'v2',
             data: { TUNNEL_TOKEN: '{{ toJson (dict "a" .account "t" .tunnel "s" .secret) | b64enc }}' },
@@ -102,3 +105,6 @@ export const cloudflared = defineModule({
     }];
   },
 });
+
+/** The 1Password item of a cluster's tunnel; also the tunnel's name. */
+export const tunnelItem = (pattern: string, cluster: string) => pattern.replaceAll('{cluster}', cluster);

@@ -47,6 +47,9 @@ function bootstrapSection(plan: FleetPlan): string[] {
     ...(talos ? [
       `task talos:cluster CLUSTER=${example}        # secrets bundle (1Password), machine configs, etcd, kubeconfig in .kube/${example}/`,
     ] : []),
+    ...(plan.clusters.some((c) => c.units.some((u) => u.module.name === 'cloudflared'))
+      ? [`task bootstrap:tunnel CLUSTER=${example}     # its own Cloudflare tunnel (item in 1Password) and DNS record, once`]
+      : []),
     `task bootstrap:cluster CLUSTER=${example}    # Secrets from 1Password, phase 0 CRDs, phase 1 apps, then Flux`,
     '```',
     '',

@@ -48,6 +48,7 @@ function envFile(cp: ClusterPlan): string {
     // name,address,role per node: the Talos tasks loop over these
     `NODES="${nodes.map((n) => `${n.name},${n.address},${n.role}`).join(' ')}"`,
     // Talos takes a full release (image tags are v1.31.2, never v1.31); a minor only leaves Talos' default
+    `CLUSTER_DOMAIN=${cp.domain}`,
     ...(/^v?\d+\.\d+\.\d+$/.test(cp.cluster.kubernetesVersion ?? '') ? [`KUBERNETES_VERSION=${cp.cluster.kubernetesVersion!.replace(/^v/, '')}`] : []),
     '',
   ].join('\n');
@@ -150,6 +151,11 @@ function bootstrapTasks(plan: FleetPlan, clusters: ClusterBootstrap[], vault: st
   });
   const usesOnePassword = plan.clusters.some((c) => c.units.some((u) => u.module.name === 'external-secrets'));
   const usesCiliumCa = plan.clusters.some((c) => c.units.some((u) => u.module.name === 'cilium'));
+  const tunnels = clusters.flatMap((cb) => {
+    const unit = cb.cp.units.find((u) => u.module.name === 'cloudflared');
+    const item = (unit?.unit.files.flatMap((f) => f.objects).find((o) => o.kind === 'ExternalSecret')?.spec as { data?: Array<{ remoteRef: { key: string } }> } | undefined)?.data?.[0]?.remoteRef.key;
+    return item ? [{ cluster: cb.cp.cluster.name, item, name: item }] : [];
+  });
   return {
     version: '3',
     tasks: {
@@ -163,6 +169,27 @@ function bootstrapTasks(plan: FleetPlan, clusters: ClusterBootstrap[], vault: st
             `op item create --vault ${vault} --category "Secure Note" --title cilium-ca "crt[text]=$(cat "{{.TMP}}/ca.crt")" "key[concealed]=$(cat "{{.TMP}}/ca.key")"`,
             'rm -f "{{.TMP}}/ca.key" "{{.TMP}}/ca.crt"',
           ],
+          vars: { TMP: { sh: 'mktemp -d' } },
+        },
+      } : {}),
+      ...(tunnels.length ? {
+        tunnel: {
+          desc: `Create the cluster's Cloudflare tunnel (${tunnels.map((t) => t.name).join(', ')}) with its 1Password item, once, and its DNS record external.<cluster domain>`,
+          ...perCluster(names, [
+            { sh: 'op whoami', msg: 'sign in to 1Password first (op signin)' },
+            { sh: 'test -f ~/.cloudflared/cert.pem', msg: 'log in to Cloudflare first (cloudflared tunnel login)' },
+          ]),
+          cmds: byCluster((cb) => {
+            const t = tunnels.find((x) => x.cluster === cb.cp.cluster.name);
+            if (!t) return [];
+            return [
+              // only a missing item creates a tunnel: a second run reuses it
+              `op item get ${t.item} --vault ${vault} >/dev/null 2>&1 || (cloudflared tunnel create --credentials-file "{{.TMP}}/${t.name}.json" ${t.name} && ` +
+                `op item create --vault ${vault} --category "API Credential" --title ${t.item} "account-tag=$(yq -p json '.AccountTag' "{{.TMP}}/${t.name}.json")" ` +
+                `"tunnel-id=$(yq -p json '.TunnelID' "{{.TMP}}/${t.name}.json")" "tunnel-secret[concealed]=$(yq -p json '.TunnelSecret' "{{.TMP}}/${t.name}.json")"; rm -f "{{.TMP}}/${t.name}.json")`,
+              `cloudflared tunnel route dns --overwrite-dns ${t.name} "external.$CLUSTER_DOMAIN"`,
+            ];
+          }),
           vars: { TMP: { sh: 'mktemp -d' } },
         },
       } : {}),

@@ -162,3 +162,41 @@ describe('synth output folder and usage errors', () => {
     assert.match(version.stderr, /--kube-version: Kubernetes 1\.99 is outside the versions Slipway knows/);
   });
 });
+
+describe('the generated CI installs Slipway from a named source', () => {
+  const workflow = async (config: Partial<import('../src/model/types.js').FleetConfig>, slipwaySource?: string) => {
+    const { synthesize } = await import('../src/synth/index.js');
+    const { referenceConfigFile } = await import('./helpers.js');
+    const { loadFleetConfig } = await import('../src/model/load.js');
+    const fleet = { ...(await loadFleetConfig(referenceConfigFile)), ...config };
+    return synthesize(fleet, { slipwaySource }).tree.get('.github/workflows/slipway.yaml')!;
+  };
+
+  it('uses ci.install over the default, and runs the installed bin, never a registry name', async () => {
+    const text = await workflow({ ci: { install: 'git+https://github.com/acme/slipway.git#0123456789abcdef0123456789abcdef01234567' } }, 'git+https://example.org/other.git#1');
+    assert.match(text, /npm install --no-save --no-audit --no-fund 'git\+https:\/\/github\.com\/acme\/slipway\.git#0123456789abcdef0123456789abcdef01234567'/);
+    assert.match(text, /uses: actions\/setup-go@v5/);
+    assert.match(text, /\.\/node_modules\/\.bin\/slipway check \./);
+    assert.doesNotMatch(text, /npx/);
+  });
+
+  it('fails the CI step with what to set when there is no source', async () => {
+    const text = await workflow({});
+    assert.match(text, /::error::set ci\.install in slipway\.config\.ts/);
+  });
+
+  it('defaults to the git remote and commit of the Slipway checkout', async () => {
+    const { slipwaySource } = await import('../src/cli/slipway-source.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'slipway-src-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+      git('init', '-q');
+      git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'x');
+      assert.equal(slipwaySource(dir), undefined, 'no remote, no default');
+      git('remote', 'add', 'origin', 'git@github.com:acme/slipway.git');
+      assert.equal(slipwaySource(dir), `git+ssh://git@github.com/acme/slipway.git#${git('rev-parse', 'HEAD')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -19,8 +19,8 @@ export function registerSynth(program: Command): void {
       if (!opts.config && !existsSync(configFile)) {
         throw new UsageError(`no ${LOCAL_CONFIG} in ${process.cwd()}; pass --config FILE (the reference fleet: --config examples/homelab/${LOCAL_CONFIG})`);
       }
-      const [{ ConfigError, loadFleetConfig }, { OutputDirError, PlanError, prepareOutDir, synthesize, writeTree }, { printSummary }] = await Promise.all([
-        import('../model/load.js'), import('../synth/index.js'), import('./synth-summary.js'),
+      const [{ ConfigError, loadFleetConfig, packageRoot }, { slipwaySource }, { OutputDirError, PlanError, prepareOutDir, synthesize, writeTree }, { printSummary }] = await Promise.all([
+        import('../model/load.js'), import('./slipway-source.js'), import('../synth/index.js'), import('./synth-summary.js'),
       ]);
       const outDir = path.resolve(opts.out);
       let synthesis;
@@ -28,7 +28,10 @@ export function registerSynth(program: Command): void {
         // the output folder first: a folder that cannot be written is found before the work is done
         prepareOutDir(outDir);
         const fleet = await loadFleetConfig(configFile);
-        synthesis = synthesize(fleet);
+        synthesis = synthesize(fleet, { slipwaySource: slipwaySource(packageRoot) });
+        if (!fleet.ci?.install && !slipwaySource(packageRoot)) {
+          process.stderr.write('slipway: note: the generated CI cannot install Slipway until slipway.config.ts sets ci.install (this Slipway is no git checkout with a remote)\n');
+        }
       } catch (err) {
         if (err instanceof ConfigError) throw new UserError(err.message);
         if (err instanceof OutputDirError) throw new UserError(`--out ${opts.out}: ${err.message}`);

@@ -78,6 +78,7 @@ export const fleetSchema = z.strictObject({
   domain,
   secrets: z.strictObject({ provider: z.literal('onepassword'), connectHost: z.url({ message: 'must be the URL of the 1Password Connect server' }), vaults: z.array(z.string().min(1)).min(1) }).optional(),
   notifications: z.strictObject({ type: z.string().min(1), channel: z.string().optional(), webhookItem: z.string().min(1) }).optional(),
+  ci: z.strictObject({ install: z.string().min(1, 'is the npm install spec of Slipway, e.g. git+https://github.com/ORG/slipway.git#COMMIT').optional() }).optional(),
   clusters: z.array(cluster).min(1, 'must list at least one cluster'),
 });
 

@@ -16,7 +16,18 @@ export interface FleetConfig {
   secrets?: SecretsConfig;
   /** Where Flux sends alerts. */
   notifications?: NotificationsConfig;
+  /** How the generated CI gets Slipway. */
+  ci?: CiConfig;
   clusters: ClusterConfig[];
+}
+
+export interface CiConfig {
+  /**
+   * What CI passes to `npm install` for Slipway: a git URL at a commit
+   * (`git+https://github.com/ORG/slipway.git#<sha>`), a tarball URL, or a package you publish.
+   * Default: the git remote and commit of the Slipway that synthesized the repository.
+   */
+  install?: string;
 }
 
 export interface GitConfig {

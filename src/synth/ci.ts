@@ -8,8 +8,6 @@ import type { FleetPlan } from './plan.js';
 import type { FileTree } from './tree.js';
 import { toYaml } from './yaml.js';
 
-export const SLIPWAY_VERSION = '0.1.0';
-
 /**
  * Slipway ships schemas for Kubernetes' own kinds; the CRD schemas of the charts come from the
  * community CRDs-catalog, checked out at a pinned commit so CI results do not drift.
@@ -37,7 +35,29 @@ export const DIFF_COMMENT_SCRIPT = [
   'fi',
 ].join('\n');
 
-export function writeCi(plan: FleetPlan, tree: FileTree): void {
+/** The bin of the Slipway the install step put in node_modules: never a registry lookup by name. */
+const SLIPWAY = './node_modules/.bin/slipway';
+
+/**
+ * Installs Slipway from the named source. A git source runs the package's `prepare` (TypeScript
+ * and the engine's WebAssembly build), which needs Go. Without a source the step fails and says
+ * what to set, rather than fetching whatever an unclaimed package name holds.
+ */
+function installSteps(source: string | undefined): object[] {
+  if (!source) {
+    return [{ name: 'Install Slipway', run: 'echo "::error::set ci.install in slipway.config.ts: where CI installs Slipway from (e.g. git+https://github.com/ORG/slipway.git#COMMIT)"; exit 1' }];
+  }
+  const git = /^(git\+|git:|github:)|\.git(#|$)/.test(source);
+  return [
+    ...(git ? [{ uses: 'actions/setup-go@v5', with: { 'go-version': '1.26' } }] : []),
+    { name: 'Install Slipway', run: `npm install --no-save --no-audit --no-fund ${shellQuote(source)}` },
+  ];
+}
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+export function writeCi(plan: FleetPlan, tree: FileTree, slipwaySource: string | undefined): void {
+  const install = installSteps(slipwaySource);
   const workflow = {
     name: 'slipway',
     on: { pull_request: { branches: [plan.fleet.git.branch ?? 'main'] }, push: { branches: [plan.fleet.git.branch ?? 'main'] } },
@@ -49,7 +69,8 @@ export function writeCi(plan: FleetPlan, tree: FileTree): void {
           { uses: 'actions/checkout@v4' },
           checkoutCatalog,
           { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
-          { name: 'Check every cluster offline', run: `npx --yes slipway@${SLIPWAY_VERSION} check . --schemas ${CRDS_CATALOG.path} --format sarif > slipway.sarif || status=$?\nnpx --yes slipway@${SLIPWAY_VERSION} check . --schemas ${CRDS_CATALOG.path}\nexit \${status:-0}` },
+          ...install,
+          { name: 'Check every cluster offline', run: `${SLIPWAY} check . --schemas ${CRDS_CATALOG.path} --format sarif > slipway.sarif || status=$?\n${SLIPWAY} check . --schemas ${CRDS_CATALOG.path}\nexit \${status:-0}` },
           { name: 'Show findings on the pull request', if: 'always()', uses: 'github/codeql-action/upload-sarif@v3', with: { sarif_file: 'slipway.sarif', category: 'slipway' } },
         ],
       },
@@ -61,11 +82,12 @@ export function writeCi(plan: FleetPlan, tree: FileTree): void {
           { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
           checkoutCatalog,
           { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
+          ...install,
           {
             name: 'Render what the change does',
             env: { BASE_REF: '${{ github.base_ref }}' },
             // exit 1 (an error introduced) is reported by the check job; only 2 (cannot diff) fails here
-            run: `status=0\nnpx --yes slipway@${SLIPWAY_VERSION} diff . --from "origin/$BASE_REF" --to HEAD --schemas ${CRDS_CATALOG.path} --format markdown > slipway-diff.md || status=$?\nif [ "$status" -ge 2 ]; then exit "$status"; fi`,
+            run: `status=0\n${SLIPWAY} diff . --from "origin/$BASE_REF" --to HEAD --schemas ${CRDS_CATALOG.path} --format markdown > slipway-diff.md || status=$?\nif [ "$status" -ge 2 ]; then exit "$status"; fi`,
           },
           {
             name: 'Post the diff as a pull-request comment',

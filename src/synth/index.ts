@@ -14,13 +14,18 @@ export interface Synthesis {
   tree: FileTree;
 }
 
-export function synthesize(fleet: FleetConfig): Synthesis {
+export interface SynthOptions {
+  /** npm install spec of the Slipway doing the synthesis (git URL#commit), the CI's default source. */
+  slipwaySource?: string;
+}
+
+export function synthesize(fleet: FleetConfig, options: SynthOptions = {}): Synthesis {
   const plan = planFleet(fleet);
   const tree = new FileTree();
   writeFluxLayout(plan, tree);
   writeTalos(plan, tree);
   writeBootstrap(plan, tree);
-  writeCi(plan, tree);
+  writeCi(plan, tree, fleet.ci?.install ?? options.slipwaySource);
   writeReadme(plan, tree);
   return { plan, tree };
 }

@@ -29,7 +29,12 @@ export function writeTaskfiles(plan: FleetPlan, clusters: ClusterBootstrap[], tr
       bootstrap: './.taskfiles/bootstrap/Taskfile.yaml',
     },
     tasks: {
-      check: { desc: 'Verify the repository offline before pushing', cmds: ['npx slipway check .'] },
+      check: {
+        desc: 'Verify the repository offline before pushing',
+        // never `npx slipway`: without a local install it would fetch whatever that name holds
+        preconditions: [{ sh: 'command -v slipway', msg: 'install Slipway first (its README: a dev dependency from a path or git URL) so `slipway` is on PATH' }],
+        cmds: ['slipway check .'],
+      },
     },
   })}`);
   if (talos.length) tree.add('.taskfiles/talos/Taskfile.yaml', `# Talos: from bare nodes to a kubeconfig (CLUSTER=${talos.map((c) => c.cluster.name).join('|')}).\n${HEADER}${toYaml(talosTasks(talos, vault))}`);

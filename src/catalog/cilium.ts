@@ -4,10 +4,10 @@
 // Two units:
 // - `cilium` (app): the chart. It is installed by the bootstrap Helmfile before Flux
 //   runs (nothing schedules without a CNI); the operator registers the cilium.io CRDs.
-// - `cilium-config` (config): custom resources of those CRDs (IP pools, BGP), the
-//   Gateway API objects (they need the CRDs of the gateway-api module as well), and
-//   the ClusterMesh peer secret (an ExternalSecret, so it waits for external-secrets).
-import { chartSource, externalSecret, helmRelease, SECRET_STORE } from '../k8s/builders.js';
+// - `cilium-config` (config): custom resources of those CRDs (IP pools, BGP) and the
+//   Gateway API objects (they need the CRDs of the gateway-api module as well).
+// ClusterMesh peers are chart values: one shared `cilium-ca` signs every cluster's certificates.
+import { chartSource, helmRelease } from '../k8s/builders.js';
 import { coveringCidr, hostAddress, overlaps, parseCidr, type Range } from '../k8s/cidr.js';
 import { GATEWAY_CLASS, GATEWAY_NAMESPACE, GATEWAY_TLS_SECRET, type GatewayName } from '../k8s/gateway.js';
 import { allowDnsEgress, allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
@@ -152,8 +152,14 @@ export const cilium = defineModule({
     if (mesh) {
       values.clustermesh = {
         useAPIServer: true,
-        // peers are configured by the cilium-clustermesh ExternalSecret, never in values
-        config: { enabled: false },
+        // The peers, by address. Every meshed cluster's certificates are signed by the one shared
+        // cilium-ca, so the chart writes the cilium-clustermesh Secret itself with this cluster's own
+        // remote client certificate: nothing is copied between clusters, and a peer not yet up only
+        // shows as unreachable in `cilium clustermesh status`, blocking no unit
+        config: {
+          enabled: peers.length > 0,
+          clusters: peers.map((p) => ({ name: meshName(p), port: CLUSTERMESH_PORT, ips: [meshAddress(p)] })),
+        },
         apiserver: {
           replicas: 2,
           // agents talk to the peers' apiservers directly (no KVStoreMesh cache)
@@ -209,7 +215,6 @@ export const cilium = defineModule({
         files: [
           { file: 'networking.yaml', objects: [...loadBalancerPool(cluster), ...bgp(cluster, o.bgpAdvertiseLoadBalancerIPs)] },
           ...(o.gatewayApi ? [{ file: 'gateway.yaml', objects: gateways(domain, has('cert-manager'), has('cloudflared')) }] : []),
-          ...(mesh && peers.length ? [{ file: 'externalsecret.yaml', objects: [meshSecret(peers)] }] : []),
         ],
       },
     ];
@@ -344,33 +349,3 @@ function gateways(domain: string, tls: boolean, tunnel: boolean): K8sObject[] {
   return out;
 }
 
-/**
- * The `cilium-clustermesh` Secret the agents read peers from: per peer an etcd client
- * config plus the peer's CA and a client certificate it issued, kept in 1Password item
- * `cilium-clustermesh-<peer>` (fields `ca.crt`, `tls.crt`, `tls.key`, exported once
- * from the peer's `cilium-ca` and `clustermesh-apiserver-remote-cert` Secrets).
- */
-function meshSecret(peers: ClusterConfig[]): K8sObject {
-  const keys: Record<string, { item: string; property: string }> = {};
-  const data: Record<string, string> = {};
-  for (const peer of peers) {
-    const name = meshName(peer);
-    const item = `cilium-clustermesh-${peer.name}`;
-    keys[`${name}_ca`] = { item, property: 'ca.crt' };
-    keys[`${name}_crt`] = { item, property: 'tls.crt' };
-    keys[`${name}_key`] = { item, property: 'tls.key' };
-    const dir = '/var/lib/cilium/clustermesh';
-    data[name] = [
-      'endpoints:',
-      `- https://${meshAddress(peer)}:${CLUSTERMESH_PORT}`,
-      `trusted-ca-file: ${dir}/${name}.etcd-client-ca.crt`,
-      `key-file: ${dir}/${name}.etcd-client.key`,
-      `cert-file: ${dir}/${name}.etcd-client.crt`,
-      '',
-    ].join('\n');
-    data[`${name}.etcd-client-ca.crt`] = `{{ index . "${name}_ca" }}`;
-    data[`${name}.etcd-client.crt`] = `{{ index . "${name}_crt" }}`;
-    data[`${name}.etcd-client.key`] = `{{ index . "${name}_key" }}`;
-  }
-  return externalSecret('cilium-clustermesh', NS, SECRET_STORE, keys, { engineVersion: 'v2', data });
-}

@@ -188,3 +188,19 @@ describe('the Taskfiles under Task itself', () => {
     assert.match(guarded.stderr, /\.kube\/apps\/kubeconfig is missing or does not point at this cluster's API/);
   });
 });
+
+describe('the Renovate config of the reference fleet', () => {
+  it('covers every Flux source and release file, the annotated versions and the Talos installer', () => {
+    const config = JSON.parse(file('.github/renovate.json')) as { flux: { managerFilePatterns: string[] }; customManagers: Array<{ managerFilePatterns: string[]; matchStrings: string[] }> };
+    const regex = (p: string) => new RegExp(p.slice(1, -1));
+    const fluxFiles = synthesis.tree.paths().filter((p) => /kind: (HelmRelease|OCIRepository|HelmRepository|GitRepository)$/m.test(file(p)));
+    assert.ok(fluxFiles.length > 20);
+    for (const p of fluxFiles) assert.ok(config.flux.managerFilePatterns.some((m) => regex(m).test(p)), p);
+    // the annotated Gateway API tag is found, with its value
+    const annotated = regex(`/${config.customManagers[0].matchStrings[0]}/`).exec(file('kubernetes/infra/apps/kube-system/gateway-api/crds/gitrepository.yaml'));
+    assert.deepEqual({ ...annotated?.groups }, { datasource: 'github-tags', depName: 'kubernetes-sigs/gateway-api', currentValue: 'v1.3.0' });
+    const talos = regex(`/${config.customManagers[1].matchStrings[0]}/`).exec(file('talos/infra/cluster.yaml'));
+    assert.equal(talos?.groups?.currentValue, 'v1.11.2');
+    assert.ok(config.customManagers[1].managerFilePatterns.some((m) => regex(m).test('talos/infra/cluster.yaml')));
+  });
+});

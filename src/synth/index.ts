@@ -4,6 +4,7 @@ import type { FleetConfig } from '../model/types.js';
 import { writeBootstrap } from './bootstrap.js';
 import { writeCi } from './ci.js';
 import { writeReadme } from './docs.js';
+import { writeRenovate } from './renovate.js';
 import { writeFluxLayout } from './flux-layout.js';
 import { planFleet, type FleetPlan } from './plan.js';
 import { writeTalos } from './talos.js';
@@ -26,6 +27,7 @@ export function synthesize(fleet: FleetConfig, options: SynthOptions = {}): Synt
   writeTalos(plan, tree);
   writeBootstrap(plan, tree);
   writeCi(plan, tree, fleet.ci?.install ?? options.slipwaySource);
+  writeRenovate(plan, tree);
   writeReadme(plan, tree);
   return { plan, tree };
 }

@@ -28,8 +28,9 @@ export function registerSynth(program: Command): void {
         // the output folder first: a folder that cannot be written is found before the work is done
         prepareOutDir(outDir);
         const fleet = await loadFleetConfig(configFile);
-        synthesis = synthesize(fleet, { slipwaySource: slipwaySource(packageRoot) });
-        if (!fleet.ci?.install && !slipwaySource(packageRoot)) {
+        const source = slipwaySource(packageRoot);
+        synthesis = synthesize(fleet, { slipwaySource: source });
+        if (!fleet.ci?.install && !source) {
           process.stderr.write('slipway: note: the generated CI cannot install Slipway until slipway.config.ts sets ci.install (this Slipway is no git checkout with a remote)\n');
         }
       } catch (err) {

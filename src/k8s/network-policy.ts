@@ -8,6 +8,9 @@ export interface Port { port: number; protocol?: 'TCP' | 'UDP' }
 
 const ports = (list: Port[]) => list.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
 
+/** `{}` (every pod of the namespace) for no labels. */
+const podSelector = (labels: Record<string, string>) => (Object.keys(labels).length ? { matchLabels: labels } : {});
+
 function policy(name: string, ns: string, spec: Record<string, unknown>): K8sObject {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
 }
@@ -31,35 +34,19 @@ export function namespaceBaseline(ns: string, apiServer: ApiServerNetwork): K8sO
 export interface ApiServerNetwork { nodeSubnet: string; serviceCIDR: string }
 
 /** Egress to cluster DNS (CoreDNS in kube-system) for the selected pods; `{}` selects all. */
-export function allowDnsEgress(name: string, ns: string, podLabels: Record<string, string>): K8sObject {
-  return policy(name, ns, {
-    podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
-    policyTypes: ['Egress'],
-    egress: [{
-      to: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-      }],
-      ports: ports([{ port: 53, protocol: 'UDP' }, { port: 53 }]),
-    }],
-  });
-}
+export const allowDnsEgress = (name: string, ns: string, podLabels: Record<string, string>): K8sObject =>
+  allowEgress(name, ns, podLabels, [{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  }], [{ port: 53, protocol: 'UDP' }, { port: 53 }]);
 
 /**
  * Egress to the API server for the selected pods. Any pod with an egress policy loses every
  * other destination, so a controller or CoreDNS (its kubernetes plugin watches Services) that
  * gets one needs this too, or it stops syncing at its next restart.
  */
-export function allowApiServerEgress(name: string, ns: string, podLabels: Record<string, string>, apiServer: ApiServerNetwork): K8sObject {
-  return policy(name, ns, {
-    podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
-    policyTypes: ['Egress'],
-    egress: [{
-      to: [{ ipBlock: { cidr: apiServer.nodeSubnet } }, { ipBlock: { cidr: serviceIP(apiServer.serviceCIDR) } }],
-      ports: ports([{ port: 6443 }, { port: 443 }]),
-    }],
-  });
-}
+export const allowApiServerEgress = (name: string, ns: string, podLabels: Record<string, string>, apiServer: ApiServerNetwork): K8sObject =>
+  allowEgress(name, ns, podLabels, [fromCidr(apiServer.nodeSubnet), fromCidr(serviceIP(apiServer.serviceCIDR))], [{ port: 6443 }, { port: 443 }]);
 
 /** The `kubernetes` Service address: the first host of the service CIDR. */
 const serviceIP = (serviceCIDR: string) => `${hostAddress(serviceCIDR, 1)}/32`;
@@ -79,7 +66,7 @@ export const internet = (): Peer => ({
 
 export function allowIngress(name: string, ns: string, podLabels: Record<string, string>, from: Peer[], onPorts: Port[]): K8sObject {
   return policy(name, ns, {
-    podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
+    podSelector: podSelector(podLabels),
     policyTypes: ['Ingress'],
     ingress: [{ from, ports: ports(onPorts) }],
   });
@@ -87,7 +74,7 @@ export function allowIngress(name: string, ns: string, podLabels: Record<string,
 
 export function allowEgress(name: string, ns: string, podLabels: Record<string, string>, to: Peer[], onPorts: Port[]): K8sObject {
   return policy(name, ns, {
-    podSelector: Object.keys(podLabels).length ? { matchLabels: podLabels } : {},
+    podSelector: podSelector(podLabels),
     policyTypes: ['Egress'],
     egress: [{ to, ports: ports(onPorts) }],
   });

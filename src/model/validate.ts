@@ -193,7 +193,7 @@ function checkOverrides(value: unknown, defaults: unknown, path: string, moduleN
       report(keyPath, `must be a ${typeof d} like the default ${JSON.stringify(d)}, got ${JSON.stringify(v)}`);
     } else if (typeof v === 'string') {
       const format = OPTION_FORMATS.find((f) => f.key.test(key));
-      if (format && !format.valid(v)) report(keyPath, `${JSON.stringify(v)} ${format.message}`);
+      if (format && !format.format.safeParse(v).success) report(keyPath, `${JSON.stringify(v)} ${format.message}`);
     }
   }
 }
@@ -202,11 +202,11 @@ function checkOverrides(value: unknown, defaults: unknown, path: string, moduleN
  * Formats of string options, by the catalog's naming convention: an option called `email`
  * (or `…Email`) holds an e-mail address, `version` a release version, `…Url` an address.
  */
-const OPTION_FORMATS: Array<{ key: RegExp; valid: (v: string) => boolean; message: string }> = [
-  { key: /^email$|Email$/, valid: (v) => z.email().safeParse(v).success, message: 'is not an e-mail address' },
-  { key: /^version$|Version$/, valid: (v) => /^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/.test(v), message: 'is not a version such as 1.2.3 or v1.2.3' },
-  { key: /^hostname$|Hostname$/, valid: (v) => z.hostname().safeParse(v).success, message: 'is not a hostname' },
-  { key: /^url$|Url$|URL$/, valid: (v) => z.url().safeParse(v).success, message: 'is not a URL' },
+const OPTION_FORMATS: Array<{ key: RegExp; format: z.ZodType; message: string }> = [
+  { key: /^email$|Email$/, format: z.email(), message: 'is not an e-mail address' },
+  { key: /^version$|Version$/, format: z.string().regex(/^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/), message: 'is not a version such as 1.2.3 or v1.2.3' },
+  { key: /^hostname$|Hostname$/, format: z.hostname(), message: 'is not a hostname' },
+  { key: /^url$|Url$|URL$/, format: z.url(), message: 'is not a URL' },
 ];
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>

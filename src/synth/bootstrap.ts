@@ -114,7 +114,7 @@ function chartSource(hr: K8sObject, files: Array<{ path: string; objects: K8sObj
     return { kind: 'oci', file: file.path };
   }
   const c = spec.chart!.spec;
-  const repo = find('HelmRepository', c.sourceRef.name)?.objects.find((o) => o.kind === 'HelmRepository' && o.metadata.name === c.sourceRef.name);
+  const repo = files.flatMap((f) => f.objects).find((o) => o.kind === 'HelmRepository' && o.metadata.name === c.sourceRef.name);
   const url = (repo?.spec as { url?: string } | undefined)?.url;
   if (!url) throw new Error(`HelmRelease ${hr.metadata.name}: HelmRepository ${c.sourceRef.name} is not in the same folder`);
   return { kind: 'repository', repoName: repoName(url), repoUrl: url, chartName: c.chart };

@@ -48,20 +48,23 @@ function checkCluster(ctx: CheckContext, cluster: FluxCluster): RuleFinding[] {
     const applier = cluster.kustomizations.find((k) => k.key === hr.appliedBy);
     if (!applier) continue;
     const own = applier.resources.filter((r) => r.rendered?.helmRelease === hr.key);
-    // hooks that run something (not the ServiceAccounts and Roles hooks also carry)
-    const runs = (r: AppliedResource) => ['Job', 'Pod', 'CronJob'].includes(r.id.kind);
-    const postInstallHooks = own.filter((r) => runs(r) && r.rendered?.hook?.includes('post-install'));
+    // hooks that run something (not the ServiceAccounts and Roles hooks also carry), with their
+    // text once: a hook "makes" a Secret when its spec names it
+    const hooks = (event: string) => own
+      .filter((r) => ['Job', 'Pod', 'CronJob'].includes(r.id.kind) && r.rendered?.hook?.includes(event))
+      .map((r) => ({ r, text: JSON.stringify(r.object) }));
+    const postInstallHooks = hooks('post-install');
     // a pre-install hook runs, and is waited for, before the workloads: a Secret it makes is there in time
-    const preInstallHooks = own.filter((r) => runs(r) && r.rendered?.hook?.includes('pre-install'));
+    const preInstallHooks = hooks('pre-install');
     for (const w of own.filter((r) => !r.rendered?.hook && WAITED.has(r.id.kind))) {
       const ns = w.id.namespace ?? hr.namespace;
       const hooked = mountedSecrets(w)
         .filter((secret) => !provided.has(`secret:${ns}/${secret}`) && !boot.facts.has(`secret:${ns}/${secret}`))
-        .filter((secret) => !preInstallHooks.some((h) => JSON.stringify(h.object).includes(secret)))
-        .map((secret) => ({ secret, makers: postInstallHooks.filter((h) => JSON.stringify(h.object).includes(secret)) }))
+        .filter((secret) => !preInstallHooks.some((h) => h.text.includes(secret)))
+        .map((secret) => ({ secret, makers: postInstallHooks.filter((h) => h.text.includes(secret)) }))
         .filter((x) => x.makers.length);
       if (!hooked.length) continue;
-      const makers = [...new Set(hooked.flatMap((x) => x.makers.map((m) => `${m.id.kind} ${m.id.name}`)))];
+      const makers = [...new Set(hooked.flatMap((x) => x.makers.map(({ r }) => `${r.id.kind} ${r.id.name}`)))];
       const secrets = hooked.map((x) => x.secret);
       out.push(finding(ctx, cluster, hr,
         `HelmRelease ${hr.key} waits for ${w.id.kind} ${ns}/${w.id.name}, which mounts Secret${secrets.length > 1 ? 's' : ''} ${secrets.join(', ')}; only the release's post-install hook ` +

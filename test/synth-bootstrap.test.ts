@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadFleetConfig } from '../src/model/load.js';
 import { synthesize, writeTree, type Synthesis } from '../src/synth/index.js';
@@ -166,6 +167,14 @@ function findTask(): string | undefined {
   return candidates.find((c): c is string => !!c && existsSync(c));
 }
 
+/** Runs task without colours: CI machines may set FORCE_COLOR, and task honours it even off a terminal. */
+function runTask(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const run = spawnSync(findTask()!, args, { cwd, encoding: 'utf8', env });
+  return { status: run.status, stdout: stripVTControlCharacters(run.stdout), stderr: stripVTControlCharacters(run.stderr) };
+}
+
 describe('the Taskfiles under Task itself', () => {
   const task = findTask();
   let out: string;
@@ -176,14 +185,14 @@ describe('the Taskfiles under Task itself', () => {
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('lists every task and refuses a cluster it does not know', { skip: task ? false : 'go-task is not installed (.ci/run builds it; or set SLIPWAY_TASK_BIN)' }, () => {
-    const list = spawnSync(task!, ['--list'], { cwd: out, encoding: 'utf8' });
+    const list = runTask(out, '--list');
     assert.equal(list.status, 0, list.stderr);
     for (const name of ['talos:cluster', 'talos:kubeconfig', 'bootstrap:crds', 'bootstrap:apps', 'bootstrap:flux', 'check']) assert.match(list.stdout, new RegExp(`\\* ${name}:`));
-    const unknown = spawnSync(task!, ['--dry', 'bootstrap:crds', 'CLUSTER=nosuch'], { cwd: out, encoding: 'utf8' });
+    const unknown = runTask(out, '--dry', 'bootstrap:crds', 'CLUSTER=nosuch');
     assert.notEqual(unknown.status, 0);
     assert.match(unknown.stderr, /CLUSTER must be one of infra, apps/);
     // no kubeconfig for apps yet: the guard stops before anything reaches a cluster
-    const guarded = spawnSync(task!, ['--dry', 'bootstrap:cluster', 'CLUSTER=apps'], { cwd: out, encoding: 'utf8' });
+    const guarded = runTask(out, '--dry', 'bootstrap:cluster', 'CLUSTER=apps');
     assert.notEqual(guarded.status, 0);
     assert.match(guarded.stderr, /\.kube\/apps\/kubeconfig is missing or does not point at this cluster's API/);
   });

@@ -35,6 +35,14 @@ describe('fleet config validation', () => {
     assert.deepEqual(messages(fleet([cluster('infra', 1), cluster('apps', 2)])), []);
   });
 
+  it('asks a Talos cluster for an exact Kubernetes release', () => {
+    const minorOnly = { ...cluster('infra', 1), kubernetesVersion: '1.31' };
+    assert.deepEqual(messages(fleet([minorOnly, cluster('apps', 2)])), [
+      'clusters[0].kubernetesVersion: Talos installs an exact Kubernetes release: write a patch version such as "1.31.0", or leave it out for Talos\'s default',
+    ]);
+    assert.deepEqual(messages(fleet([{ ...minorOnly, kubernetesVersion: '1.31.13' }, cluster('apps', 2)])), []);
+  });
+
   it('rejects overlapping pod CIDRs between meshed clusters', () => {
     const got = messages(fleet([cluster('infra', 1), cluster('apps', 2, { podCIDR: '10.42.0.0/16' })]));
     assert.deepEqual(got, [

@@ -23,7 +23,7 @@ export default defineFleet({
   clusters: [{
     name: 'home',
     provider: { kind: 'talos', version: 'v1.11.2', builtinCoreDNS: false },
-    kubernetesVersion: '1.33',
+    kubernetesVersion: '1.33.5',
     network: {
       nodeSubnet: '192.168.10.0/24',
       gateway: '192.168.10.1',
@@ -114,7 +114,7 @@ describe('a fleet in its own repository', () => {
     const r = broken('shape.config.ts', CONFIG
       .replace("nodes: [{ name: 'home-01', address: '192.168.10.21', role: 'controlplane', installDisk: '/dev/sda' }]", "nodes: { name: 'home-01' } as never")
       .replace("domain: 'lab.example.com'", "domain: 'lab example'")
-      .replace("kubernetesVersion: '1.33'", "kubernetesVersion: '1.99', nodeSubnt: 1 as never"));
+      .replace("kubernetesVersion: '1.33.5'", "kubernetesVersion: '1.99', nodeSubnt: 1 as never"));
     assert.equal(r.status, 2);
     assert.match(r.stderr, /clusters\[0\]\.nodes: must be a list, got an object/);
     assert.match(r.stderr, /\n  domain: must be a lowercase DNS domain such as "example\.com"\n/);

@@ -52,7 +52,7 @@ export default defineFleet({
     {
       name: 'infra',
       provider: { kind: 'talos', version: 'v1.11.2', builtinCoreDNS: false },
-      kubernetesVersion: '1.31',
+      kubernetesVersion: '1.31.13',
       network: {
         nodeSubnet: '10.25.11.0/24',
         gateway: '10.25.11.1',
@@ -82,7 +82,7 @@ export default defineFleet({
     {
       name: 'apps',
       provider: { kind: 'talos', version: 'v1.11.2', builtinCoreDNS: false },
-      kubernetesVersion: '1.31',
+      kubernetesVersion: '1.31.13',
       network: {
         nodeSubnet: '10.25.11.0/24',
         gateway: '10.25.11.1',

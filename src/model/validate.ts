@@ -32,6 +32,17 @@ export function validateFleet(fleet: FleetConfig): ConfigProblem[] {
 
 type Report = (path: string, message: string) => void;
 
+/**
+ * Talos pulls `kube-apiserver:v<version>` and friends, and no image is tagged with a bare minor:
+ * a Talos cluster needs the exact release it is to run (talosctl gen config --kubernetes-version).
+ */
+function validateTalosKubernetesVersion(cluster: ClusterConfig, at: string, report: Report): void {
+  const version = cluster.kubernetesVersion;
+  const talos = cluster.provider.kind === 'talos' || cluster.provider.kind === 'capi';
+  if (!talos || !version || /^v?\d+\.\d+\.\d+$/.test(version)) return;
+  report(`${at}.kubernetesVersion`, `Talos installs an exact Kubernetes release: write a patch version such as "${version.replace(/^v/, '')}.0", or leave it out for Talos's default`);
+}
+
 /** A CIDR the schema accepted in form; its network must also be exact (no host bits). */
 function cidrAt(value: string, path: string, report: Report): Range | undefined {
   const r = parseCidr(value);
@@ -41,6 +52,7 @@ function cidrAt(value: string, path: string, report: Report): Range | undefined 
 }
 
 function validateCluster(cluster: ClusterConfig, at: string, report: Report): void {
+  validateTalosKubernetesVersion(cluster, at, report);
   const net = cluster.network;
   const named: Array<[string, Range | undefined]> = [
     [`${at}.network.nodeSubnet`, cidrAt(net.nodeSubnet, `${at}.network.nodeSubnet`, report)],

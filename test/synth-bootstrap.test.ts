@@ -5,7 +5,7 @@
 // the Taskfiles are also parsed and dry-run by Task itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -102,7 +102,7 @@ describe('bootstrap Taskfiles of the reference fleet', () => {
 
   it('is split per concern under .taskfiles/ and included by the root Taskfile', () => {
     const root = parse(file('Taskfile.yaml')) as { includes: Record<string, string> };
-    assert.deepEqual(root.includes, { talos: './.taskfiles/talos/Taskfile.yaml', bootstrap: './.taskfiles/bootstrap/Taskfile.yaml' });
+    assert.deepEqual(root.includes, { talos: './.taskfiles/talos/Taskfile.yaml', bootstrap: './.taskfiles/bootstrap/Taskfile.yaml', volsync: './.taskfiles/volsync/Taskfile.yaml' });
     assert.match(file('.gitignore'), /^\.talos\/$/m);
   });
 
@@ -168,10 +168,11 @@ function findTask(): string | undefined {
 }
 
 /** Runs task without colours: CI machines may set FORCE_COLOR, and task honours it even off a terminal. */
-function runTask(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+function runTask(cwd: string, ...args: Array<string | NodeJS.ProcessEnv>): { status: number | null; stdout: string; stderr: string } {
+  const extra = args.filter((a): a is NodeJS.ProcessEnv => typeof a !== 'string');
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...Object.assign({}, ...extra) };
   delete env.FORCE_COLOR;
-  const run = spawnSync(findTask()!, args, { cwd, encoding: 'utf8', env });
+  const run = spawnSync(findTask()!, args.filter((a): a is string => typeof a === 'string'), { cwd, encoding: 'utf8', env });
   return { status: run.status, stdout: stripVTControlCharacters(run.stdout), stderr: stripVTControlCharacters(run.stderr) };
 }
 
@@ -195,6 +196,45 @@ describe('the Taskfiles under Task itself', () => {
     const guarded = runTask(out, '--dry', 'bootstrap:cluster', 'CLUSTER=apps');
     assert.notEqual(guarded.status, 0);
     assert.match(guarded.stderr, /\.kube\/apps\/kubeconfig is missing or does not point at this cluster's API/);
+  });
+
+  it('runs the restore drill against a recording kubectl: trigger, wait, scratch PVC from the backup, list, clean up', { skip: task ? false : 'go-task is not installed' }, () => {
+    // a kubectl that answers as a cluster whose ReplicationDestination syncs at once
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'slipway-kubectl-'));
+    const log = path.join(bin, 'calls.log');
+    const applied = path.join(bin, 'applied.yaml');
+    writeFileSync(path.join(bin, 'kubectl'), [
+      '#!/bin/sh',
+      `echo "$*" >> ${log}`,
+      'case "$*" in',
+      '  *"config view"*) printf https://10.25.11.10:6443 ;;',
+      '  *restic.capacity*) printf 5Gi ;;',
+      '  *storageClassName*) printf ceph-block ;;',
+      '  *runAsUser*) printf 472 ;;',
+      `  *"apply -f -"*) cat > ${applied} ;;`,
+      '  *logs*) echo "4.0M /restore" ;;',
+      'esac',
+    ].join('\n'), { mode: 0o755 });
+    try {
+      const run = runTask(out, 'volsync:drill', 'CLUSTER=infra', 'APP=grafana/grafana', { PATH: `${bin}:${process.env.PATH}` });
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /restore drill of grafana\/grafana passed/);
+      const calls = readFileSync(log, 'utf8').split('\n');
+      const at = (re: RegExp) => calls.findIndex((c) => re.test(c));
+      const patch = at(/-n grafana patch replicationdestination grafana-dst --type merge -p \{"spec":\{"trigger":\{"manual":"drill-\d+"\}\}\}/);
+      const waited = at(/wait replicationdestination grafana-dst --for=jsonpath=\{\.status\.lastManualSync\}=drill-\d+/);
+      const apply = at(/-n grafana apply -f -/);
+      const cleanup = at(/-n grafana delete job\/grafana-drill pvc\/grafana-drill/);
+      assert.ok(patch >= 0 && patch < waited && waited < apply && apply < cleanup, calls.join('\n'));
+      const [pvc, job] = parseAllDocuments(readFileSync(applied, 'utf8')).map((d) => d.toJS());
+      assert.deepEqual(pvc.spec.dataSourceRef, { apiGroup: 'volsync.backube', kind: 'ReplicationDestination', name: 'grafana-dst' });
+      assert.equal(pvc.spec.resources.requests.storage, '5Gi');
+      assert.equal(pvc.spec.storageClassName, 'ceph-block');
+      assert.equal(job.spec.template.spec.securityContext.runAsUser, 472);
+      assert.equal(job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, 'grafana-drill');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_NS } from '../k8s/scrape.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
+import { volsyncBackup } from './volsync.js';
 import { VICTORIA_LOGS } from './victoria-logs.js';
 import { findGlobal, VMSELECT_URL } from './victoria-metrics.js';
 
@@ -35,7 +36,8 @@ export const grafana = defineModule({
     /** Which Gateway publishes it: `internal` (LAN only) by default; `external` puts it behind the internet tunnel. */
     gateway: 'internal' as GatewayName,
   },
-  render({ options: o, cluster, fleet, domain, has }) {
+  render(ctx) {
+    const { options: o, cluster, fleet, domain, has } = ctx;
     if (findGlobal(fleet, cluster).cluster.name !== cluster.name) {
       throw new ModuleConfigError(`grafana on "${cluster.name}": run it on the cluster whose victoria-metrics role is global, where vmselect is`);
     }
@@ -98,6 +100,8 @@ export const grafana = defineModule({
       policies.push(allowFromGateway('allow-gateway', NS, pods, [{ port: 3000 }]));
     }
     files.push({ file: 'networkpolicy.yaml', objects: policies });
+    // dashboards, users and alert state live on this volume (the chart's PVC is named after the release)
+    if (has('volsync')) files.push({ file: 'volsync.yaml', objects: volsyncBackup(ctx, { app: 'grafana', namespace: NS, pvc: 'grafana', capacity: '5Gi', runAsUser: 472 }) });
     return [{ name: 'grafana', dir: 'app', files }];
   },
 });

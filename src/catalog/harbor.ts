@@ -12,6 +12,7 @@ import type { K8sObject } from '../k8s/object.js';
 import { defineModule } from '../model/module.js';
 import { appDatabase, POSTGRES } from './cloudnative-pg.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
+import { volsyncBackup } from './volsync.js';
 
 const NS = 'harbor';
 
@@ -28,7 +29,8 @@ export const harbor = defineModule({
     /** 1Password item whose `password` field is the Harbor admin password and `secret-key` (16 characters) its encryption key. */
     adminItem: 'harbor-admin',
   },
-  render({ options: o, cluster, domain }) {
+  render(ctx) {
+    const { options: o, cluster, domain } = ctx;
     const db = appDatabase('harbor');
     const hostname = `harbor.${domain}`;
     const pvc = (size: string) => ({ storageClass: o.storageClass, size });
@@ -93,6 +95,8 @@ export const harbor = defineModule({
       policies.push(allowFromGateway('allow-gateway', NS, { app: 'harbor', component: 'nginx' }, [{ port: 8080 }]));
     }
     files.push({ file: 'networkpolicy.yaml', objects: policies });
+    // the image blobs (the chart's PVC `<release>-registry`); redis and trivy only hold caches
+    if (ctx.has('volsync')) files.push({ file: 'volsync.yaml', objects: volsyncBackup(ctx, { app: 'harbor-registry', namespace: NS, pvc: 'harbor-registry', capacity: o.registrySize, runAsUser: 10000 }) });
     return [{ name: 'harbor', dir: 'app', files }];
   },
 });

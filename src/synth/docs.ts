@@ -1,6 +1,7 @@
 // README.md of the generated repository: what is where, and the computed order.
 import type { K8sObject } from '../k8s/object.js';
 import type { FleetPlan } from './plan.js';
+import { restoreTargets } from './restore-drill.js';
 import type { FileTree } from './tree.js';
 
 export function writeReadme(plan: FleetPlan, tree: FileTree): void {
@@ -55,6 +56,20 @@ function bootstrapSection(plan: FleetPlan): string[] {
     '',
     'Each step runs with `.kube/<cluster>/kubeconfig` and first checks that it points at the cluster\'s',
     'API endpoint (`.taskfiles/clusters/<cluster>.env`), so one cluster\'s task never reaches another.',
+    '',
+    ...restoreDrillSection(plan),
+  ];
+}
+
+/** How to prove the VolSync backups restore, when the fleet has any. */
+function restoreDrillSection(plan: FleetPlan): string[] {
+  const [first] = [...restoreTargets(plan)];
+  if (!first) return [];
+  const [cluster, apps] = first;
+  return [
+    'PVCs are backed up by VolSync every few hours (restic, to MinIO). Prove a backup restores, without',
+    'touching the app: `task volsync:drill CLUSTER=' + cluster + ' APP=' + apps[0] + '` restores the latest backup into a',
+    'scratch PVC, lists its files, and deletes it (`task --list` names every APP per cluster).',
     '',
   ];
 }

@@ -8,7 +8,7 @@
 // by Cilium ClusterMesh, so pod CIDRs and load-balancer pools are distinct.
 import {
   actionsRunnerController, certManager, cilium, cloudflared, cloudnativePg, coredns, defineFleet,
-  externalDns, externalSecrets, fluentBit, flux, gatewayApi, grafana, harbor, keycloak, openebs,
+  externalDns, externalSecrets, fluentBit, flux, gatewayApi, grafana, harbor, hubbleUi, internalDns, keycloak, openebs,
   podinfo, prometheusOperatorCrds, rookCeph, snapshotController, velero, victoriaLogs,
   victoriaMetrics, volsync, type NodeConfig,
 } from 'slipway';
@@ -38,6 +38,8 @@ const platformBase = () => [
   volsync(),
   velero(),
   externalDns(),
+  internalDns(),
+  hubbleUi(),
   cloudflared(),
   podinfo(),
 ];
@@ -99,6 +101,8 @@ export default defineFleet({
         ...platformBase(),
         victoriaMetrics({ role: 'leaf' }),
         fluentBit(),
+        // infra's PostgreSQL over ClusterMesh, for pods in `default` (seed 001: "test connection from apps cluster")
+        cloudnativePg({ role: 'remote', clients: ['default'] }),
       ],
     },
   ],

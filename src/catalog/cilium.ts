@@ -8,7 +8,9 @@
 //   Gateway API objects (they need the CRDs of the gateway-api module as well).
 // ClusterMesh peers are chart values: one shared `cilium-ca` signs every cluster's certificates.
 import { chartSource, helmRelease } from '../k8s/builders.js';
-import { coveringCidr, hostAddress, overlaps, parseCidr, type Range } from '../k8s/cidr.js';
+import { meshName } from '../k8s/cluster-mesh.js';
+import { pinnedAddress } from '../k8s/lb-addresses.js';
+import { coveringCidr, overlaps, parseCidr, type Range } from '../k8s/cidr.js';
 import { GATEWAY_CLASS, GATEWAY_NAMESPACE, GATEWAY_TLS_SECRET, type GatewayName } from '../k8s/gateway.js';
 import { allowDnsEgress, allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
@@ -45,18 +47,8 @@ function nativeRoutingCidr(cluster: ClusterConfig, peers: ClusterConfig[]): stri
   return cidr;
 }
 
-/** Cilium cluster name of a cluster in the mesh. */
-const meshName = (c: ClusterConfig) => c.network.clusterMesh?.name ?? c.name;
 
-/**
- * The LoadBalancer IP pinned to a cluster's clustermesh-apiserver: the first host of its
- * first pool. Pinned so peers can be configured from the fleet model alone.
- */
-function meshAddress(c: ClusterConfig): string {
-  const pool = c.network.loadBalancerPools[0];
-  if (!pool) throw new ModuleConfigError(`cluster ${c.name}: ClusterMesh needs network.loadBalancerPools for the clustermesh-apiserver address`);
-  return hostAddress(pool, 1);
-}
+const meshAddress = (c: ClusterConfig) => pinnedAddress(c, 'clustermesh-apiserver');
 
 function meshPeers(fleet: FleetConfig, cluster: ClusterConfig): ClusterConfig[] {
   return (cluster.network.clusterMesh?.peers ?? []).map((name) => {
@@ -89,6 +81,7 @@ export const cilium = defineModule({
     if (o.gatewayApi && !has('gateway-api')) {
       throw new ModuleConfigError(`cluster ${cluster.name}: cilium gatewayApi needs the gateway-api module (its CRDs are not part of the cilium chart)`);
     }
+    const dashboards = has('grafana');
 
     const values: Record<string, unknown> = {
       // Talos: the API server through KubePrism on every node, cgroup v2 already mounted
@@ -116,6 +109,10 @@ export const cilium = defineModule({
       // calling webhooks), as the catalog's NetworkPolicies expect
       policyCIDRMatchMode: ['nodes'],
       rollOutCiliumPods: true,
+      // metrics on the host network (9962, operator 9963), scraped by victoria-metrics' VMPodScrapes;
+      // dashboards as ConfigMaps for Grafana's sidecar where Grafana runs
+      prometheus: { enabled: true },
+      dashboards: { enabled: dashboards },
       cluster: { name: mesh ? meshName(cluster) : cluster.name, id: mesh?.id ?? 0 },
       bgpControlPlane: { enabled: Boolean(net.bgp) },
       // the GatewayClass is written by cilium-config, where ordering facts see it
@@ -123,6 +120,8 @@ export const cilium = defineModule({
       operator: {
         replicas: o.operatorReplicas,
         rollOutPods: true,
+        prometheus: { enabled: true },
+        dashboards: { enabled: dashboards },
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
       },
       resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '2Gi' } },
@@ -130,7 +129,7 @@ export const cilium = defineModule({
       hubble: o.hubble
         ? {
             enabled: true,
-            metrics: { enabled: ['dns', 'drop', 'tcp', 'flow', 'port-distribution', 'icmp', 'httpV2'] },
+            metrics: { enabled: ['dns', 'drop', 'tcp', 'flow', 'port-distribution', 'icmp', 'httpV2'], dashboards: { enabled: dashboards } },
             // certificates made by Helm itself, signed by the `cilium-ca` Secret the bootstrap puts
             // in place: the cronJob method's certificates come from post-install hook Jobs, which
             // never run while Helm waits for hubble-relay, which mounts them (cilium/cilium#40381)
@@ -214,7 +213,8 @@ export const cilium = defineModule({
         dir: 'config',
         files: [
           { file: 'networking.yaml', objects: [...loadBalancerPool(cluster), ...bgp(cluster, o.bgpAdvertiseLoadBalancerIPs)] },
-          ...(o.gatewayApi ? [{ file: 'gateway.yaml', objects: gateways(domain, has('cert-manager'), has('cloudflared')) }] : []),
+          ...(o.gatewayApi ? [{ file: 'gateway.yaml', objects: gateways(domain, has('cert-manager'), has('cloudflared'),
+            has('internal-dns') ? pinnedAddress(cluster, 'internal-gateway') : undefined) }] : []),
         ],
       },
     ];
@@ -287,10 +287,10 @@ function bgp(cluster: ClusterConfig, advertiseLoadBalancerIPs: boolean): K8sObje
 /**
  * GatewayClass `cilium`, Gateways `internal` and `external`. With cert-manager they
  * terminate TLS for `*.<domain>` with one wildcard certificate, and port 80 only
- * redirects to https. With cloudflared, external-dns points the names routed on
+ * redirects to https. With internal-dns, `internal` has a fixed address. With cloudflared, external-dns points the names routed on
  * `external` at the tunnel (`external.<domain>`, a CNAME to the tunnel).
  */
-function gateways(domain: string, tls: boolean, tunnel: boolean): K8sObject[] {
+function gateways(domain: string, tls: boolean, tunnel: boolean, internalAddress?: string): K8sObject[] {
   const out: K8sObject[] = [{
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'GatewayClass',
@@ -319,6 +319,8 @@ function gateways(domain: string, tls: boolean, tunnel: boolean): K8sObject[] {
     },
     spec: {
       gatewayClassName: GATEWAY_CLASS,
+      // internal-dns answers the cluster's names with this address, so it cannot float
+      ...(name === 'internal' && internalAddress ? { addresses: [{ type: 'IPAddress', value: internalAddress }] } : {}),
       listeners: [
         { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: tls ? 'Same' : 'All' } } },
         ...(tls

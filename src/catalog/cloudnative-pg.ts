@@ -7,6 +7,11 @@
 // - `cloudnative-pg` (app/): the operator chart and its CRDs;
 // - `postgres` (cluster/): Cluster `postgres`, ScheduledBackup, one role + Database per app
 //   database, and their ExternalSecrets. These are custom resources of the chart's CRDs.
+// On a ClusterMesh peer, role `remote` gives that cluster the primary's read-write Service (seed 001:
+// "test connection from apps cluster"): `postgres-mesh-rw`, a Cilium global service that CloudNativePG
+// manages next to `postgres-rw` on the primary and that the peer declares without endpoints. A
+// CiliumNetworkPolicy on the primary admits the peer's `clients` namespaces, by cluster identity.
+//
 // App databases: keycloak and harbor get one automatically when enabled on the cluster;
 // others are listed in `databases`. Each app reads the same 1Password item
 // (`<app>-postgres`, fields username/password) as the role here; see appDatabase().
@@ -15,14 +20,22 @@ import { allowMinio, DEFAULT_MINIO, MINIO_KEY_FIELDS } from '../k8s/minio.js';
 import { allowIngress, fromCidr, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_MODULE, allowScrape, podScrape } from '../k8s/scrape.js';
-import { defineModule } from '../model/module.js';
+import { allowFromPeers, GLOBAL_SERVICE, remoteService } from '../k8s/cluster-mesh.js';
+import { meshed, sitesOf } from '../k8s/fleet.js';
+import { defineModule, type ModuleContext, ModuleConfigError } from '../model/module.js';
+import type { ClusterConfig, FleetConfig } from '../model/types.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 
 const NS = 'databases';
 const CLUSTER = 'postgres';
 
-/** How apps reach the platform database. */
-export const POSTGRES = { namespace: NS, cluster: CLUSTER, host: `${CLUSTER}-rw.${NS}.svc.cluster.local`, port: 5432 } as const;
+/** The read-write Service shared over ClusterMesh (the same name on the primary and its remote peers). */
+const MESH_SERVICE = `${CLUSTER}-mesh-rw`;
+
+/** How apps reach the platform database: `host` on its cluster, `meshHost` on a remote peer. */
+export const POSTGRES = {
+  namespace: NS, cluster: CLUSTER, host: `${CLUSTER}-rw.${NS}.svc.cluster.local`, meshHost: `${MESH_SERVICE}.${NS}.svc.cluster.local`, port: 5432,
+} as const;
 
 /** The role, database and 1Password item (fields username, password) of an app's database. */
 export function appDatabase(app: string) {
@@ -32,28 +45,38 @@ export function appDatabase(app: string) {
 /** Modules that get a database automatically when enabled on the same cluster: name → namespace. */
 const DATABASE_CLIENTS: Record<string, string> = { keycloak: 'keycloak', harbor: 'harbor' };
 
+const defaults = {
+  /** `primary`: the operator and the cluster. `remote`: a ClusterMesh peer reaching the primary's read-write Service. */
+  role: 'primary' as 'primary' | 'remote',
+  /** remote: the namespaces of this cluster whose pods may connect to the primary. */
+  clients: [] as string[],
+  chart: { repo: 'https://cloudnative-pg.github.io/charts', name: 'cloudnative-pg', version: '0.26.1' },
+  postgresImage: 'ghcr.io/cloudnative-pg/postgresql:17.6',
+  instances: 3,
+  storageClass: CEPH_BLOCK,
+  size: '20Gi',
+  /** Extra app databases beyond the automatic ones: a role and database `name`, reachable from `namespace`. */
+  databases: [] as { name: string; namespace: string }[],
+  minio: { ...DEFAULT_MINIO },
+  bucket: 'cnpg',
+  /** 1Password item with the MinIO key pair (fields access-key, secret-key). */
+  minioItem: 'cnpg-minio',
+  /** Base backup schedule (CloudNativePG cron has seconds): daily 02:00. */
+  backupSchedule: '0 0 2 * * *',
+  retention: '30d',
+};
+type Options = typeof defaults;
+
 export const cloudnativePg = defineModule({
   name: 'cloudnative-pg',
   description: 'CloudNativePG operator and the 3-instance PostgreSQL cluster `postgres` with backups to MinIO',
   namespace: { name: NS, podSecurity: 'restricted' },
   requires: ['external-secrets'],
-  defaults: {
-    chart: { repo: 'https://cloudnative-pg.github.io/charts', name: 'cloudnative-pg', version: '0.26.1' },
-    postgresImage: 'ghcr.io/cloudnative-pg/postgresql:17.6',
-    instances: 3,
-    storageClass: CEPH_BLOCK,
-    size: '20Gi',
-    /** Extra app databases beyond the automatic ones: a role and database `name`, reachable from `namespace`. */
-    databases: [] as { name: string; namespace: string }[],
-    minio: { ...DEFAULT_MINIO },
-    bucket: 'cnpg',
-    /** 1Password item with the MinIO key pair (fields access-key, secret-key). */
-    minioItem: 'cnpg-minio',
-    /** Base backup schedule (CloudNativePG cron has seconds): daily 02:00. */
-    backupSchedule: '0 0 2 * * *',
-    retention: '30d',
-  },
-  render({ options: o, cluster, has }) {
+  defaults,
+  render(ctx) {
+    const { options: o, cluster, fleet, has } = ctx;
+    if (o.role === 'remote') return [remoteUnit(ctx)];
+    const remotes = remoteSites(fleet, cluster);
     const apps = [
       ...Object.entries(DATABASE_CLIENTS).filter(([m]) => has(m)).map(([name, namespace]) => ({ name, namespace })),
       ...o.databases,
@@ -84,6 +107,7 @@ export const cloudnativePg = defineModule({
             login: true,
             passwordSecret: { name: `${CLUSTER}-${a.name}` },
           })),
+          ...(remotes.length ? { services: { additional: [{ selectorType: 'rw', serviceTemplate: { metadata: { name: MESH_SERVICE, annotations: GLOBAL_SERVICE } } }] } } : {}),
         },
         backup: {
           retentionPolicy: o.retention,
@@ -121,6 +145,8 @@ export const cloudnativePg = defineModule({
         ? [allowIngress('allow-app-clients', NS, instances, apps.map((a) => fromNamespace(a.namespace)), [{ port: POSTGRES.port }])]
         : []),
       ...(has(MONITORING_MODULE) ? [allowScrape(NS, instances, [{ port: 9187 }])] : []),
+      ...(remotes.length ? [allowFromPeers('allow-mesh-clients', NS, { ...instances, 'cnpg.io/instanceRole': 'primary' },
+        remotes.flatMap((r) => r.options.clients.map((namespace) => ({ cluster: r.cluster, namespace }))), POSTGRES.port)] : []),
     ];
     return [
       {
@@ -172,3 +198,24 @@ export const cloudnativePg = defineModule({
     ];
   },
 });
+
+/** The peers of `cluster` that run this module as `remote`. */
+function remoteSites(fleet: FleetConfig, cluster: ClusterConfig) {
+  return sitesOf<Options>(fleet, 'cloudnative-pg').filter((s) => s.options.role === 'remote' && meshed(s.cluster, cluster));
+}
+
+function remoteUnit({ cluster, fleet, has }: ModuleContext<Options>) {
+  const primaries = sitesOf<Options>(fleet, 'cloudnative-pg').filter((s) => s.options.role === 'primary');
+  if (primaries.length !== 1) {
+    throw new ModuleConfigError(`cloudnative-pg on "${cluster.name}": role remote needs exactly one cluster with role primary, found ${primaries.length}`);
+  }
+  const primary = primaries[0].cluster;
+  if (!meshed(cluster, primary) || !has('cilium')) {
+    throw new ModuleConfigError(`cloudnative-pg on "${cluster.name}": role remote reaches ${primary.name}'s database over Cilium ClusterMesh; make the two clusters peers in network.clusterMesh`);
+  }
+  return {
+    name: CLUSTER,
+    dir: 'remote',
+    files: [{ file: 'service.yaml', objects: [remoteService(MESH_SERVICE, NS, [{ name: 'postgres', port: POSTGRES.port }])] }],
+  };
+}

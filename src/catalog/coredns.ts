@@ -2,11 +2,14 @@
 // (`provider.builtinCoreDNS: false`), so the DNS server is versioned and tuned in Git
 // like everything else. The Service keeps the well-known name `kube-dns` and the
 // address kubelet hands to pods: the 10th address of the service CIDR.
+// It forwards each cluster's internal domain to that cluster's internal-dns, so pods resolve
+// the fleet's internal names (harbor.<infra domain> from the apps cluster).
 // One unit, installed by the bootstrap Helmfile: nothing resolves names before it runs.
 import { chartSource, helmRelease } from '../k8s/builders.js';
 import { hostAddress } from '../k8s/cidr.js';
 import { allowApiServerEgress, allowEgress, allowIngress, fromAnywhere, fromCidr } from '../k8s/network-policy.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
+import { internalZones } from './internal-dns.js';
 
 const NS = 'kube-system';
 
@@ -15,10 +18,10 @@ export const coredns = defineModule({
   description: 'CoreDNS cluster DNS (replaces the Talos-bundled CoreDNS)',
   namespace: { name: NS, podSecurity: 'privileged' },
   defaults: {
-    chart: { repo: 'oci://ghcr.io/coredns/charts', name: 'coredns', version: '1.45.0' },
+    chart: { repo: 'oci://ghcr.io/coredns/charts', name: 'coredns', version: '1.46.2' },
     replicas: 2,
   },
-  render({ options: o, cluster }) {
+  render({ options: o, cluster, fleet }) {
     const provider = cluster.provider;
     if (provider.kind === 'kind' || (provider.kind === 'talos' && provider.builtinCoreDNS === true)) {
       throw new ModuleConfigError(`cluster ${cluster.name}: the coredns module replaces the distribution's CoreDNS; `
@@ -50,7 +53,13 @@ export const coredns = defineModule({
           { name: 'loadbalance' },
           { name: 'prometheus', parameters: '0.0.0.0:9153' },
         ],
-      }],
+      },
+      // the internal names of every cluster of the fleet, from that cluster's internal-dns
+      ...internalZones(fleet).map((z) => ({
+        zones: [{ zone: `${z.domain}.`, scheme: 'dns://', use_tcp: true }],
+        port: 53,
+        plugins: [{ name: 'errors' }, { name: 'forward', parameters: `. ${z.address}` }, { name: 'cache', parameters: '30' }],
+      }))],
       affinity: {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: {

@@ -10,12 +10,56 @@ import { allowEgress, fromCidr, fromNamespace, internet } from '../k8s/network-p
 import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_NS } from '../k8s/scrape.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
+import type { FleetConfig } from '../model/types.js';
+import type { OidcClient } from './keycloak-realm.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 import { volsyncBackup } from './volsync.js';
 import { VICTORIA_LOGS } from './victoria-logs.js';
 import { findGlobal, VMSELECT_URL } from './victoria-metrics.js';
 
 const NS = 'grafana';
+const OIDC_CALLBACK = '/login/generic_oauth';
+const OIDC_SECRET_FIELD = 'client-secret';
+const hostOf = (domain: string) => `grafana.${domain}`;
+
+type GrafanaOptions = { clientId: string; oidcItem: string };
+
+/** Grafana's client in the Keycloak realm, per cluster that runs Grafana. */
+export function grafanaOidcClients(fleet: FleetConfig): OidcClient[] {
+  return sitesOf<GrafanaOptions>(fleet, 'grafana').map((s) => ({
+    clientId: s.options.clientId,
+    hosts: [hostOf(s.domain)],
+    callbackPath: OIDC_CALLBACK,
+    secret: { item: s.options.oidcItem, property: OIDC_SECRET_FIELD },
+  }));
+}
+
+/** grafana.com dashboards, fetched by the chart's init container at start: id and pinned revision. */
+const KUBERNETES_DASHBOARDS = { 'k8s-views-global': [15757, 43], 'k8s-views-namespaces': [15758, 44], 'k8s-views-nodes': [15759, 40], 'k8s-views-pods': [15760, 37] } as const;
+const CEPH_DASHBOARDS = { 'ceph-cluster': [2842, 18], 'ceph-osd': [5336, 9], 'ceph-pools': [5342, 9] } as const;
+
+/**
+ * Dashboards for Kubernetes and Ceph from grafana.com, and Cilium's own (its chart writes them as
+ * ConfigMaps in kube-system, where the dashboard sidecar finds them by label).
+ */
+function dashboards(fleet: FleetConfig): Record<string, unknown> {
+  const fromGrafanaCom = (set: Record<string, readonly [number, number]>) => Object.fromEntries(Object.entries(set)
+    .map(([name, [gnetId, revision]]) => [name, { gnetId, revision, datasource: 'VictoriaMetrics' }]));
+  // a provider per folder; the chart downloads each set into its provider's path (names must match)
+  const sets: Record<string, { folder: string; dashboards: Record<string, unknown> }> = {
+    kubernetes: { folder: 'Kubernetes', dashboards: fromGrafanaCom(KUBERNETES_DASHBOARDS) },
+  };
+  if (sitesOf(fleet, 'rook-ceph').length) sets.ceph = { folder: 'Ceph', dashboards: fromGrafanaCom(CEPH_DASHBOARDS) };
+  const providers = Object.entries(sets).map(([name, set]) => ({
+    name, orgId: 1, folder: set.folder, type: 'file', disableDeletion: true, editable: false, options: { path: `/var/lib/grafana/dashboards/${name}` },
+  }));
+  return {
+    dashboardProviders: { 'dashboardproviders.yaml': { apiVersion: 1, providers } },
+    dashboards: Object.fromEntries(Object.entries(sets).map(([name, set]) => [name, set.dashboards])),
+    downloadDashboards: { resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } } },
+    sidecar: { resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } }, dashboards: { enabled: sitesOf(fleet, 'cilium').length > 0, label: 'grafana_dashboard', searchNamespace: ['kube-system'], resource: 'configmap', folder: '/tmp/dashboards', defaultFolderName: 'Cilium' } },
+  };
+}
 
 export const grafana = defineModule({
   name: 'grafana',
@@ -28,8 +72,7 @@ export const grafana = defineModule({
     logsPlugin: 'victoriametrics-logs-datasource 0.21.0',
     /** 1Password item with the local admin (fields username, password). */
     adminItem: 'grafana-admin',
-    /** Keycloak realm and OIDC client; the client secret is field `client-secret` of `oidcItem`. */
-    realm: 'platform',
+    /** OIDC client in the Keycloak realm (keycloak option `realm`); the client secret is field `client-secret` of `oidcItem`. */
     clientId: 'grafana',
     oidcItem: 'grafana-oidc',
     storageClass: CEPH_BLOCK,
@@ -41,15 +84,15 @@ export const grafana = defineModule({
     if (findGlobal(fleet, cluster).cluster.name !== cluster.name) {
       throw new ModuleConfigError(`grafana on "${cluster.name}": run it on the cluster whose victoria-metrics role is global, where vmselect is`);
     }
-    const kc = sitesOf(fleet, 'keycloak')[0];
-    const hostname = `grafana.${domain}`;
+    const kc = sitesOf<{ realm: string }>(fleet, 'keycloak')[0];
+    const hostname = hostOf(domain);
     const datasources = [
       { name: 'VictoriaMetrics', type: 'prometheus', access: 'proxy', url: VMSELECT_URL, isDefault: true },
       ...(has('victoria-logs') ? [{ name: 'VictoriaLogs', type: 'victoriametrics-logs-datasource', access: 'proxy', url: VICTORIA_LOGS.url }] : []),
     ];
     const ini: Record<string, unknown> = { server: { root_url: `https://${hostname}` }, analytics: { check_for_updates: false } };
     if (kc) {
-      const issuer = `https://keycloak.${kc.domain}/realms/${o.realm}/protocol/openid-connect`;
+      const issuer = `https://keycloak.${kc.domain}/realms/${kc.options.realm}/protocol/openid-connect`;
       ini['auth.generic_oauth'] = {
         enabled: true,
         name: 'Keycloak',
@@ -73,6 +116,7 @@ export const grafana = defineModule({
       'grafana.ini': ini,
       plugins: has('victoria-logs') ? [o.logsPlugin] : [],
       datasources: { 'datasources.yaml': { apiVersion: 1, datasources } },
+      ...dashboards(fleet),
       persistence: { enabled: true, type: 'pvc', storageClassName: o.storageClass, size: '5Gi' },
       initChownData: { enabled: false }, // runs as root; the volume's fsGroup already fits
       resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
@@ -88,7 +132,7 @@ export const grafana = defineModule({
       externalSecret('grafana-admin', NS, SECRET_STORE, {
         ...fromItem(o.adminItem, { password: 'password', username: 'username' }),
       }),
-      ...(kc ? [externalSecret('grafana-oidc', NS, SECRET_STORE, { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { item: o.oidcItem, property: 'client-secret' } })] : []),
+      ...(kc ? [externalSecret('grafana-oidc', NS, SECRET_STORE, { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { item: o.oidcItem, property: OIDC_SECRET_FIELD } })] : []),
     ];
     const files = [
       { file: 'ocirepository.yaml', objects: [chartSource('grafana', NS, o.chart)] },

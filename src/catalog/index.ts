@@ -12,6 +12,8 @@ export { flux } from './flux.js';
 export { gatewayApi } from './gateway-api.js';
 export { grafana } from './grafana.js';
 export { harbor } from './harbor.js';
+export { hubbleUi } from './hubble-ui.js';
+export { internalDns } from './internal-dns.js';
 export { keycloak } from './keycloak.js';
 export { openebs } from './openebs.js';
 export { podinfo } from './podinfo.js';

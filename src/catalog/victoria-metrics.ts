@@ -6,6 +6,8 @@
 // global cluster's vminsert with `externalLabels.cluster`, so every series says where it came from.
 // Both roles run kube-state-metrics and node-exporter (their own charts, the two exporters the
 // seeds ask for), and the operator with all its CRDs so other modules' VMServiceScrapes work.
+// Both scrape the kubelet, cAdvisor, the API server and Cilium; the global cluster evaluates the
+// fleet's alert rules and sends them where Flux sends its notifications (victoria-metrics-alerting).
 //
 // Reaching the global vminsert from a leaf: when the two clusters are ClusterMesh peers the
 // vminsert Service is a Cilium global service. The leaf declares a selector-less Service of the
@@ -17,14 +19,16 @@
 // Units: `victoria-metrics-operator` (app/: operator + exporters; installs the CRDs) and
 // `victoria-metrics` (config/: the custom resources above, after the CRDs exist).
 import { chartSource, helmRelease, type Chart } from '../k8s/builders.js';
+import { allowFromPeers, GLOBAL_SERVICE, remoteService } from '../k8s/cluster-mesh.js';
 import { clusterDomain, meshed, sitesOf, type ModuleSite } from '../k8s/fleet.js';
 import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
 import { allowEgress, allowIngress, fromAnywhere, fromCidr, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
-import { MONITORING_NS, serviceScrape } from '../k8s/scrape.js';
+import { MONITORING_NS, nodeScrape, podScrape, serviceScrape } from '../k8s/scrape.js';
 import { defineModule, type ModuleContext, ModuleConfigError } from '../model/module.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
+import { alertReceiver, alertRules } from './victoria-metrics-alerting.js';
 
 const NS = MONITORING_NS;
 const NAME = 'victoria-metrics';
@@ -53,6 +57,8 @@ const defaults = {
   storageClass: CEPH_BLOCK,
   storageSize: '50Gi',
   retention: '90d',
+  /** global: send alerts to the fleet's notification endpoint (fleet.notifications), as Flux does. */
+  alertReceiver: true,
 };
 type Options = typeof defaults;
 
@@ -98,10 +104,47 @@ export const victoriaMetrics = defineModule({
     const scrapes = [
       serviceScrape('kube-state-metrics', NS, { 'app.kubernetes.io/name': 'kube-state-metrics' }, 'http'),
       serviceScrape('node-exporter', NS, { 'app.kubernetes.io/name': 'prometheus-node-exporter' }, 'metrics'),
+      ...kubernetesScrapes(),
+      // Cilium's scrapes live here, not in the cilium unit: that one is applied before these CRDs exist
+      ...(ctx.has('cilium') ? ciliumScrapes(ciliumHubble(ctx)) : []),
     ];
     return [app, { name: NAME, dir: 'config', files: [...config, { file: 'scrapes.yaml', objects: scrapes }] }];
   },
 });
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** The vmagent's own ServiceAccount token: the operator grants it nodes/metrics and the /metrics URL. */
+const asServiceAccount = { bearerTokenFile: `${SA_DIR}/token` };
+
+/** The kubelet (and its cAdvisor), and the API server: the seed's "scrape kubelet, cAdvisor and API server". */
+function kubernetesScrapes(): K8sObject[] {
+  // kubelets serve a self-signed certificate for their node's address (no kubelet serving
+  // certificates are approved on Talos by default), so their identity cannot be verified;
+  // the token still authenticates the scraper to them
+  const kubelet = { scheme: 'https', tlsConfig: { insecureSkipVerify: true }, ...asServiceAccount };
+  return [
+    nodeScrape('kubelet', NS, '10250', '/metrics', kubelet),
+    nodeScrape('cadvisor', NS, '10250', '/metrics/cadvisor', kubelet),
+    // the `kubernetes` Service in `default`, verified with the cluster CA every pod is given
+    serviceScrape('apiserver', 'default', { component: 'apiserver', provider: 'kubernetes' }, 'https', '/metrics', {
+      scheme: 'https',
+      tlsConfig: { caFile: `${SA_DIR}/ca.crt`, serverName: 'kubernetes' },
+      ...asServiceAccount,
+    }),
+  ];
+}
+
+/** The agents and the operator serve metrics on the host network (chart value prometheus.enabled). */
+function ciliumScrapes(hubble: boolean): K8sObject[] {
+  return [
+    podScrape('cilium-agent', 'kube-system', { 'k8s-app': 'cilium' }, 'prometheus'),
+    podScrape('cilium-operator', 'kube-system', { 'io.cilium/app': 'operator' }, 'prometheus'),
+    ...(hubble ? [podScrape('hubble', 'kube-system', { 'k8s-app': 'cilium' }, 'hubble-metrics')] : []),
+  ];
+}
+
+const ciliumHubble = ({ fleet, cluster }: ModuleContext<Options>) =>
+  sitesOf<{ hubble: boolean }>(fleet, 'cilium').some((s) => s.cluster.name === cluster.name && s.options.hubble);
 
 const resources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
 
@@ -152,7 +195,7 @@ function globalObjects(ctx: ModuleContext<Options>) {
         replicaCount: 2,
         resources: resources('100m', '256Mi', '1Gi'),
         // a Cilium global service: meshed leaf clusters reach it under the same name
-        serviceSpec: { useAsDefault: true, metadata: { annotations: { 'service.cilium.io/global': 'true' } }, spec: {} },
+        serviceSpec: { useAsDefault: true, metadata: { annotations: GLOBAL_SERVICE }, spec: {} },
       },
       vmselect: { replicaCount: 2, resources: resources('100m', '256Mi', '1Gi') },
     },
@@ -175,19 +218,36 @@ function globalObjects(ctx: ModuleContext<Options>) {
     apiVersion: 'operator.victoriametrics.com/v1beta1',
     kind: 'VMAlertmanager',
     metadata: { name: 'alertmanager', namespace: NS },
-    spec: { replicaCount: 2, selectAllByDefault: true, resources: resources('20m', '64Mi', '256Mi') },
+    spec: {
+      replicaCount: 2,
+      selectAllByDefault: true,
+      // the routes match alerts from every namespace: an alert's namespace is its target's, not monitoring
+      disableNamespaceMatcher: true,
+      resources: resources('20m', '64Mi', '256Mi'),
+    },
   };
   const policies: K8sObject[] = [vmagentEgress(cluster)];
   if (has('grafana')) {
     policies.push(allowIngress('allow-grafana', NS, { 'app.kubernetes.io/name': 'vmselect' }, [fromNamespace('grafana')], [{ port: SELECT_PORT }]));
   }
-  if (meshedLeaves.length && has('cilium')) policies.push(meshIngress(meshedLeaves.map((l) => l.cluster)));
+  // writes from the leaves' vmagents arrive over the mesh
+  if (meshedLeaves.length && has('cilium')) {
+    policies.push(allowFromPeers('allow-leaf-remote-write', NS, { 'app.kubernetes.io/name': 'vminsert' },
+      meshedLeaves.map((l) => ({ cluster: l.cluster, namespace: NS, labels: { 'app.kubernetes.io/name': 'vmagent' } })), INSERT_PORT));
+  }
   const files = [
     { file: 'vmcluster.yaml', objects: [vmcluster] },
     { file: 'vmagent.yaml', objects: [vmagent(cluster, local)] },
     { file: 'vmalert.yaml', objects: [vmalert, alertmanager] },
+    { file: 'rules.yaml', objects: alertRules(NS, { ceph: sitesOf(fleet, 'rook-ceph').length > 0, cilium: sitesOf(fleet, 'cilium').length > 0 }) },
     { file: 'networkpolicy.yaml', objects: policies },
   ];
+  if (o.alertReceiver && fleet.notifications) {
+    if (!has('external-secrets')) {
+      throw new ModuleConfigError(`victoria-metrics on "${cluster.name}": the Alertmanager receiver reads fleet.notifications' webhook from 1Password, so add externalSecrets() to this cluster, or set the option alertReceiver: false`);
+    }
+    files.push({ file: 'alertmanagerconfig.yaml', objects: alertReceiver(NS, fleet.notifications) });
+  }
   if (unmeshedLeaves.length) {
     if (!hasGateway(cluster)) {
       throw new ModuleConfigError(`victoria-metrics on "${cluster.name}": leaf clusters ${unmeshedLeaves.map((l) => l.cluster.name).join(', ')} are not ClusterMesh peers, so vminsert must be published through the internal Gateway; enable cilium's gatewayApi or mesh the clusters`);
@@ -203,28 +263,6 @@ function globalObjects(ctx: ModuleContext<Options>) {
   return files;
 }
 
-/** Writes from the leaves' vmagents arrive over the mesh; Cilium tells their cluster by identity. */
-function meshIngress(leaves: ClusterConfig[]): K8sObject {
-  return {
-    apiVersion: 'cilium.io/v2',
-    kind: 'CiliumNetworkPolicy',
-    metadata: { name: 'allow-leaf-remote-write', namespace: NS },
-    spec: {
-      endpointSelector: { matchLabels: { 'app.kubernetes.io/name': 'vminsert' } },
-      ingress: [{
-        fromEndpoints: leaves.map((c) => ({
-          matchLabels: {
-            'io.cilium.k8s.policy.cluster': c.network.clusterMesh?.name ?? c.name,
-            'k8s:io.kubernetes.pod.namespace': NS,
-            'app.kubernetes.io/name': 'vmagent',
-          },
-        })),
-        toPorts: [{ ports: [{ port: String(INSERT_PORT), protocol: 'TCP' }] }],
-      }],
-    },
-  };
-}
-
 function leafObjects(ctx: ModuleContext<Options>) {
   const { cluster, fleet } = ctx;
   const global = findGlobal(fleet, cluster);
@@ -233,20 +271,7 @@ function leafObjects(ctx: ModuleContext<Options>) {
   let egress: K8sObject;
   if (meshed(cluster, global.cluster)) {
     url = `http://${VMINSERT}.${NS}.svc.cluster.local:${INSERT_PORT}${WRITE_PATH}`;
-    files.push({
-      file: 'service.yaml',
-      objects: [{
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: {
-          name: VMINSERT,
-          namespace: NS,
-          // no selector and not shared: every endpoint is in the global cluster
-          annotations: { 'service.cilium.io/global': 'true', 'service.cilium.io/shared': 'false' },
-        },
-        spec: { type: 'ClusterIP', ports: [{ name: 'http', port: INSERT_PORT, protocol: 'TCP', targetPort: INSERT_PORT }] },
-      }],
-    });
+    files.push({ file: 'service.yaml', objects: [remoteService(VMINSERT, NS, [{ name: 'http', port: INSERT_PORT }])] });
     egress = allowEgress('allow-remote-write', NS, { 'app.kubernetes.io/name': 'vmagent' }, [fromNamespace(NS)], [{ port: INSERT_PORT }]);
   } else {
     url = `https://vminsert.${clusterDomain(fleet, global.cluster)}${WRITE_PATH}`;

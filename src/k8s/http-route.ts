@@ -7,14 +7,20 @@ import type { K8sObject } from './object.js';
 
 export { hasGateway } from './gateway.js';
 
-/** An HTTPRoute sending every path of `hostname` to `service:port` in `ns`. */
+const parentRef = (gateway: GatewayName) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway, namespace: GATEWAY_NAMESPACE });
+
+/**
+ * An HTTPRoute sending every path of `hostname` to `service:port` in `ns`. A route published on
+ * `external` is attached to `internal` as well: LAN clients and internal DNS reach every name of
+ * the domain at the internal Gateway, without a detour through the tunnel.
+ */
 export function httpRoute(name: string, ns: string, hostname: string, service: string, port: number, gateway: GatewayName = 'internal'): K8sObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: { name, namespace: ns },
     spec: {
-      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway, namespace: GATEWAY_NAMESPACE }],
+      parentRefs: (gateway === 'external' ? ['external', 'internal'] as const : [gateway]).map(parentRef),
       hostnames: [hostname],
       rules: [{
         matches: [{ path: { type: 'PathPrefix', value: '/' } }],
@@ -42,4 +48,10 @@ export function allowFromGateway(name: string, ns: string, podLabels: Record<str
       }],
     },
   };
+}
+
+/** Attach a route to `external` only (a subset of paths published next to a full internal route). */
+export function externalOnly(route: K8sObject): K8sObject {
+  (route.spec as { parentRefs: unknown[] }).parentRefs = [parentRef('external')];
+  return route;
 }

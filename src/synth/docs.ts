@@ -1,4 +1,5 @@
 // README.md of the generated repository: what is where, and the computed order.
+import { internalZones } from '../catalog/internal-dns.js';
 import type { K8sObject } from '../k8s/object.js';
 import type { FleetPlan } from './plan.js';
 import { restoreTargets } from './restore-drill.js';
@@ -22,7 +23,7 @@ export function writeReadme(plan: FleetPlan, tree: FileTree): void {
     '| `.github/workflows/slipway.yaml` | `slipway check` on every pull request |',
     '',
   ];
-  lines.push(...bootstrapSection(plan), ...onePasswordSection(plan));
+  lines.push(...bootstrapSection(plan), ...internalDnsSection(plan), ...onePasswordSection(plan));
   for (const cp of plan.clusters) {
     lines.push(`## Cluster \`${cp.cluster.name}\``, '', `Reconcile waves (each wave waits for the one before it):`, '');
     cp.waves.forEach((wave, i) => lines.push(`${i}. ${wave.map((n) => `\`${n}\``).join(', ')}`));
@@ -58,6 +59,24 @@ function bootstrapSection(plan: FleetPlan): string[] {
     'API endpoint (`.taskfiles/clusters/<cluster>.env`), so one cluster\'s task never reaches another.',
     '',
     ...restoreDrillSection(plan),
+  ];
+}
+
+/** What LAN resolvers must forward where, so internal names (internal Gateway only) resolve. */
+function internalDnsSection(plan: FleetPlan): string[] {
+  const zones = internalZones(plan.fleet);
+  if (!zones.length) return [];
+  return [
+    '## Internal DNS',
+    '',
+    'Names routed only on a cluster\'s `internal` Gateway are not in public DNS. Each cluster\'s',
+    '`internal-dns` answers its domain with the internal Gateway\'s address, and every cluster\'s',
+    'CoreDNS already forwards these domains. On the LAN resolver (router), add a conditional forward:',
+    '',
+    '| domain | forward to |',
+    '|---|---|',
+    ...zones.map((z) => `| \`${z.domain}\` | \`${z.address}\` |`),
+    '',
   ];
 }
 

@@ -11,7 +11,7 @@ import type { K8sObject } from '../k8s/object.js';
 import { MONITORING_NS } from '../k8s/scrape.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { FleetConfig } from '../model/types.js';
-import type { OidcClient } from './keycloak-realm.js';
+import { fleetRealm, type OidcClient } from './keycloak-realm.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 import { volsyncBackup } from './volsync.js';
 import { VICTORIA_LOGS } from './victoria-logs.js';
@@ -84,7 +84,7 @@ export const grafana = defineModule({
     if (findGlobal(fleet, cluster).cluster.name !== cluster.name) {
       throw new ModuleConfigError(`grafana on "${cluster.name}": run it on the cluster whose victoria-metrics role is global, where vmselect is`);
     }
-    const kc = sitesOf<{ realm: string }>(fleet, 'keycloak')[0];
+    const kc = fleetRealm(fleet);
     const hostname = hostOf(domain);
     const datasources = [
       { name: 'VictoriaMetrics', type: 'prometheus', access: 'proxy', url: VMSELECT_URL, isDefault: true },
@@ -92,7 +92,7 @@ export const grafana = defineModule({
     ];
     const ini: Record<string, unknown> = { server: { root_url: `https://${hostname}` }, analytics: { check_for_updates: false } };
     if (kc) {
-      const issuer = `https://keycloak.${kc.domain}/realms/${kc.options.realm}/protocol/openid-connect`;
+      const issuer = `${kc.issuer}/protocol/openid-connect`;
       ini['auth.generic_oauth'] = {
         enabled: true,
         name: 'Keycloak',
@@ -126,7 +126,7 @@ export const grafana = defineModule({
       allowEgress('allow-datasources', NS, pods, [fromNamespace(MONITORING_NS), ...(has('victoria-logs') ? [fromNamespace(VICTORIA_LOGS.namespace)] : [])],
         [{ port: 8481 }, { port: VICTORIA_LOGS.port }]),
       // grafana.com for plugins, Keycloak through its Gateway (on the LAN or the tunnel)
-      allowEgress('allow-https', NS, pods, [internet(), ...(kc ? kc.cluster.network.loadBalancerPools.map(fromCidr) : [])], [{ port: 443 }]),
+      allowEgress('allow-https', NS, pods, [internet(), ...(kc ? kc.site.cluster.network.loadBalancerPools.map(fromCidr) : [])], [{ port: 443 }]),
     ];
     const secrets = [
       externalSecret('grafana-admin', NS, SECRET_STORE, {

@@ -6,12 +6,13 @@
 // container). One unit; the realm's `hubble` client lists every cluster's callback.
 import { chartSource, externalSecret, fromItem, helmRelease, SECRET_STORE } from '../k8s/builders.js';
 import { sitesOf } from '../k8s/fleet.js';
+import { moduleOptions } from '../k8s/gateway.js';
 import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
-import { allowEgress, fromCidr, type Port } from '../k8s/network-policy.js';
+import { allowEgress, fromCidr, fromNamespace, type Port } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { FleetConfig } from '../model/types.js';
-import type { OidcClient } from './keycloak-realm.js';
+import { fleetRealm, type OidcClient } from './keycloak-realm.js';
 
 const NS = 'hubble';
 const NAME = 'hubble-ui';
@@ -51,11 +52,10 @@ export const hubbleUi = defineModule({
   requires: ['cilium', 'external-secrets'],
   defaults,
   render({ options: o, cluster, fleet, domain }) {
-    const kc = sitesOf<{ realm: string }>(fleet, 'keycloak')[0];
+    const kc = fleetRealm(fleet);
     if (!kc) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": it signs in through Keycloak; add keycloak() to a cluster of the fleet`);
     if (!hasGateway(cluster)) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": it is served on the internal Gateway; enable cilium's gatewayApi`);
-    const hubble = sitesOf<{ hubble: boolean }>(fleet, 'cilium').find((s) => s.cluster.name === cluster.name);
-    if (!hubble?.options.hubble) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": cilium runs without Hubble here; set the cilium option hubble: true`);
+    if (moduleOptions(cluster, 'cilium')?.hubble !== true) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": cilium runs without Hubble here; set the cilium option hubble: true`);
     const host = hostOf(domain);
     const values = {
       controllers: {
@@ -67,7 +67,7 @@ export const hubbleUi = defineModule({
               image: o.image,
               args: [
                 '--provider=keycloak-oidc',
-                `--oidc-issuer-url=https://keycloak.${kc.domain}/realms/${kc.options.realm}`,
+                `--oidc-issuer-url=${kc.issuer}`,
                 `--client-id=${o.clientId}`,
                 `--redirect-url=https://${host}${CALLBACK}`,
                 `--allowed-role=${o.allowedRole}`,
@@ -99,12 +99,9 @@ export const hubbleUi = defineModule({
     const pods = { 'app.kubernetes.io/instance': NAME };
     const https: Port[] = [{ port: 443 }];
     const policies: K8sObject[] = [
-      allowEgress('allow-hubble-ui', NS, pods, [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-        podSelector: { matchLabels: UPSTREAM.pods },
-      }], [{ port: UPSTREAM.podPort }]),
+      allowEgress('allow-hubble-ui', NS, pods, [{ ...fromNamespace('kube-system'), podSelector: { matchLabels: UPSTREAM.pods } }], [{ port: UPSTREAM.podPort }]),
       // Keycloak through its cluster's Gateway (token and key requests from the proxy itself)
-      allowEgress('allow-keycloak', NS, pods, kc.cluster.network.loadBalancerPools.map(fromCidr), https),
+      allowEgress('allow-keycloak', NS, pods, kc.site.cluster.network.loadBalancerPools.map(fromCidr), https),
       allowFromGateway('allow-gateway', NS, pods, [{ port: PORT }]),
     ];
     return [{

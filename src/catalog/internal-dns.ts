@@ -12,7 +12,7 @@ import { chartSource, helmRelease } from '../k8s/builders.js';
 import { hasGateway } from '../k8s/gateway.js';
 import { pinnedAddress } from '../k8s/lb-addresses.js';
 import { allowIngress, fromAnywhere, fromCidr } from '../k8s/network-policy.js';
-import { clusterDomain } from '../k8s/fleet.js';
+import { sitesOf } from '../k8s/fleet.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { FleetConfig } from '../model/types.js';
 
@@ -27,9 +27,7 @@ export interface InternalZone { domain: string; address: string }
 
 /** The internal zones of the fleet: one per cluster that runs internal-dns. */
 export function internalZones(fleet: FleetConfig): InternalZone[] {
-  return fleet.clusters
-    .filter((c) => c.modules.some((m) => m.module.name === NAME))
-    .map((c) => ({ domain: clusterDomain(fleet, c), address: pinnedAddress(c, 'internal-dns') }));
+  return sitesOf(fleet, NAME).map((s) => ({ domain: s.domain, address: pinnedAddress(s.cluster, 'internal-dns') }));
 }
 
 export const internalDns = defineModule({

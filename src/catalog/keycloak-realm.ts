@@ -7,7 +7,18 @@
 // made in the console): a change here reaches a running Keycloak by deleting the realm, or by
 // editing it in the console to match.
 import { externalSecret, SECRET_STORE, type SecretKeyFrom } from '../k8s/builders.js';
+import { sitesOf, type ModuleSite } from '../k8s/fleet.js';
 import type { K8sObject } from '../k8s/object.js';
+import type { FleetConfig } from '../model/types.js';
+
+/** Where Keycloak is served on its cluster. */
+export const keycloakHost = (domain: string) => `keycloak.${domain}`;
+
+/** The fleet's Keycloak and the issuer URL of its realm, for apps that sign in through it. */
+export function fleetRealm(fleet: FleetConfig): { site: ModuleSite<{ realm: string }>; issuer: string } | undefined {
+  const site = sitesOf<{ realm: string }>(fleet, 'keycloak')[0];
+  return site && { site, issuer: `https://${keycloakHost(site.domain)}/realms/${site.options.realm}` };
+}
 
 /** An app that signs in through the realm. */
 export interface OidcClient {

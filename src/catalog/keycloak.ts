@@ -12,7 +12,7 @@ import { defineModule } from '../model/module.js';
 import { appDatabase, POSTGRES } from './cloudnative-pg.js';
 import { grafanaOidcClients } from './grafana.js';
 import { hubbleOidcClients } from './hubble-ui.js';
-import { REALM_IMPORT_DIR, realmImport } from './keycloak-realm.js';
+import { keycloakHost, REALM_IMPORT_DIR, realmImport } from './keycloak-realm.js';
 
 const NS = 'keycloak';
 const SERVICE = 'keycloak-http';
@@ -38,7 +38,7 @@ export const keycloak = defineModule({
   },
   render({ options: o, cluster, fleet, domain }) {
     const db = appDatabase('keycloak');
-    const hostname = `keycloak.${domain}`;
+    const hostname = keycloakHost(domain);
     const realm = realmImport(NS, o.realm, [...grafanaOidcClients(fleet), ...hubbleOidcClients(fleet)]);
     const importVolume = 'realm-import';
     const values = {

@@ -21,6 +21,7 @@
 import { chartSource, helmRelease, type Chart } from '../k8s/builders.js';
 import { allowFromPeers, GLOBAL_SERVICE, remoteService } from '../k8s/cluster-mesh.js';
 import { clusterDomain, meshed, sitesOf, type ModuleSite } from '../k8s/fleet.js';
+import { moduleOptions } from '../k8s/gateway.js';
 import { allowFromGateway, hasGateway, httpRoute } from '../k8s/http-route.js';
 import { allowEgress, allowIngress, fromAnywhere, fromCidr, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
@@ -143,8 +144,7 @@ function ciliumScrapes(hubble: boolean): K8sObject[] {
   ];
 }
 
-const ciliumHubble = ({ fleet, cluster }: ModuleContext<Options>) =>
-  sitesOf<{ hubble: boolean }>(fleet, 'cilium').some((s) => s.cluster.name === cluster.name && s.options.hubble);
+const ciliumHubble = ({ cluster }: ModuleContext<Options>) => moduleOptions(cluster, 'cilium')?.hubble === true;
 
 const resources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
 

@@ -82,20 +82,41 @@ export const cilium = defineModule({
       throw new ModuleConfigError(`cluster ${cluster.name}: cilium gatewayApi needs the gateway-api module (its CRDs are not part of the cilium chart)`);
     }
     const dashboards = has('grafana');
+    // without BGP, LoadBalancer addresses are announced on the nodes' L2 segment
+    const l2 = !net.bgp && net.loadBalancerPools.length > 0;
 
+    const kind = cluster.provider.kind === 'kind';
     const values: Record<string, unknown> = {
-      // Talos: the API server through KubePrism on every node, cgroup v2 already mounted
-      k8sServiceHost: '127.0.0.1',
-      k8sServicePort: 7445,
+      ...(kind
+        ? {
+            // kind: the API server on the control-plane container, by the name Docker resolves;
+            // kind's node image mounts cgroup v2 and runs containers with every capability
+            k8sServiceHost: `${cluster.name}-control-plane`,
+            k8sServicePort: 6443,
+          }
+        : {
+            // Talos: the API server through KubePrism on every node, cgroup v2 already mounted
+            k8sServiceHost: '127.0.0.1',
+            k8sServicePort: 7445,
+          }),
       kubeProxyReplacement: true,
       kubeProxyReplacementHealthzBindAddr: '0.0.0.0:10256',
-      cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
-      securityContext: {
-        capabilities: {
-          ciliumAgent: ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'PERFMON', 'BPF', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
-          cleanCiliumState: ['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE'],
+      ...(kind ? {} : {
+        cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
+        securityContext: {
+          capabilities: {
+            ciliumAgent: ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'PERFMON', 'BPF', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+            cleanCiliumState: ['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE'],
+          },
         },
-      },
+      }),
+      ...(l2 ? {
+        // no router to peer with: nodes answer ARP for LoadBalancer addresses on their own L2
+        // segment (the Docker network on kind); leases go through the API server, hence the rate limit
+        l2announcements: { enabled: true },
+        externalIPs: { enabled: true },
+        k8sClientRateLimit: { qps: 20, burst: 40 },
+      } : {}),
       ipam: { mode: 'kubernetes' },
       // traffic inside this range is not masqueraded: with ClusterMesh it must hold every meshed
       // cluster's pods, or cross-cluster packets leave with the node's address and lose their identity
@@ -160,7 +181,7 @@ export const cilium = defineModule({
           clusters: peers.map((p) => ({ name: meshName(p), port: CLUSTERMESH_PORT, ips: [meshAddress(p)] })),
         },
         apiserver: {
-          replicas: 2,
+          replicas: cluster.provider.kind === 'kind' ? 1 : 2,
           // agents talk to the peers' apiservers directly (no KVStoreMesh cache)
           kvstoremesh: { enabled: false },
           service: { type: 'LoadBalancer', annotations: { 'lbipam.cilium.io/ips': meshAddress(cluster) } },
@@ -201,7 +222,9 @@ export const cilium = defineModule({
         // creates at start), yet the clustermesh-apiserver Service waits for a pool address. At
         // bootstrap they are applied right after the release, and readiness is awaited after that.
         bootstrapPostSync: {
-          waitForCrds: ['ciliumloadbalancerippools.cilium.io', ...(cluster.network.bgp ? ['ciliumbgpclusterconfigs.cilium.io', 'ciliumbgppeerconfigs.cilium.io', 'ciliumbgpadvertisements.cilium.io'] : [])],
+          waitForCrds: ['ciliumloadbalancerippools.cilium.io',
+            ...(cluster.network.bgp ? ['ciliumbgpclusterconfigs.cilium.io', 'ciliumbgppeerconfigs.cilium.io', 'ciliumbgpadvertisements.cilium.io'] : []),
+            ...(l2 ? ['ciliuml2announcementpolicies.cilium.io'] : [])],
           apply: [{ unit: 'cilium-config', file: 'networking.yaml' }],
           rollout: ['daemonset/cilium', 'deployment/cilium-operator'],
         },
@@ -212,7 +235,7 @@ export const cilium = defineModule({
         name: 'cilium-config',
         dir: 'config',
         files: [
-          { file: 'networking.yaml', objects: [...loadBalancerPool(cluster), ...bgp(cluster, o.bgpAdvertiseLoadBalancerIPs)] },
+          { file: 'networking.yaml', objects: [...loadBalancerPool(cluster), ...bgp(cluster, o.bgpAdvertiseLoadBalancerIPs), ...l2Announcement(cluster)] },
           ...(o.gatewayApi ? [{ file: 'gateway.yaml', objects: gateways(domain, has('cert-manager'), has('cloudflared'),
             has('internal-dns') ? pinnedAddress(cluster, 'internal-gateway') : undefined) }] : []),
         ],
@@ -229,6 +252,17 @@ function loadBalancerPool(cluster: ClusterConfig): K8sObject[] {
     kind: 'CiliumLoadBalancerIPPool',
     metadata: { name: 'pool' },
     spec: { allowFirstLastIPs: 'No', blocks: pools.map((cidr) => ({ cidr })) },
+  }];
+}
+
+/** Without BGP peers, every node may answer for LoadBalancer addresses of the pools (L2 announcements). */
+function l2Announcement(cluster: ClusterConfig): K8sObject[] {
+  if (cluster.network.bgp || !cluster.network.loadBalancerPools.length) return [];
+  return [{
+    apiVersion: 'cilium.io/v2alpha1',
+    kind: 'CiliumL2AnnouncementPolicy',
+    metadata: { name: 'l2' },
+    spec: { loadBalancerIPs: true, externalIPs: false },
   }];
 }
 

@@ -42,6 +42,9 @@ export const externalSecrets = defineModule({
   },
   render({ options: o, cluster, fleet }) {
     const secrets = fleet.secrets;
+    if (secrets && secrets.provider !== 'onepassword') {
+      throw new ModuleConfigError(`cluster ${cluster.name}: the external-secrets module reads 1Password, but fleet.secrets.provider is "${secrets.provider}"; remove external-secrets() from this cluster (the ${secrets.provider} provider delivers the same Secrets)`);
+    }
     if (!secrets) {
       throw new ModuleConfigError(`cluster ${cluster.name}: the external-secrets module needs fleet.secrets (1Password Connect host and vaults)`);
     }

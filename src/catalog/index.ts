@@ -15,6 +15,7 @@ export { harbor } from './harbor.js';
 export { hubbleUi } from './hubble-ui.js';
 export { internalDns } from './internal-dns.js';
 export { keycloak } from './keycloak.js';
+export { kyverno } from './kyverno.js';
 export { openebs } from './openebs.js';
 export { podinfo } from './podinfo.js';
 export { prometheusOperatorCrds } from './prometheus-operator-crds.js';

@@ -41,6 +41,9 @@ export const rookCeph = defineModule({
     replicas: 3,
   },
   render({ options: o, cluster, has }) {
+    if (cluster.provider.kind === 'kind') {
+      throw new ModuleConfigError(`rook-ceph on kind cluster "${cluster.name}": kind's nodes are containers without raw disks; use openebs() (hostpath) or kind's own "standard" class there, and leave rook-ceph to the clusters with disks`);
+    }
     const nodes = cluster.nodes.filter((n) => n.cephDevices?.length);
     if (!nodes.length) {
       throw new ModuleConfigError(`rook-ceph on cluster "${cluster.name}": no node lists cephDevices; add the raw disks Ceph may use to nodes[].cephDevices`);

@@ -92,6 +92,14 @@ export interface Unit {
    */
   /** Host folders the kubelet must see (bind-mounted into it where it runs in a container, as on Talos). */
   hostMounts?: string[];
+  /**
+   * Files the unit's kustomization lists that synth never writes: a Taskfile task makes them
+   * (the encrypted or sealed Secrets of the local secrets providers). `providesSecrets` names the
+   * Secrets ("namespace/name") they hold, so units that read them are ordered after this one.
+   */
+  madeByTask?: { task: string; files: string[]; providesSecrets: string[]; readme: string };
+  /** Flux decrypts this unit's SOPS-encrypted files (decryption.provider sops). */
+  decryptsSops?: boolean;
   bootstrapPostSync?: { waitForCrds?: string[]; apply?: Array<{ unit: string; file: string }>; rollout?: string[] };
 }
 

@@ -24,14 +24,14 @@ const kubeVersion = z.string().superRefine((text, ctx) => {
 
 const provider = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('talos'), version: talosVersion, schematic: z.string().regex(/^[0-9a-f]{64}$/, 'must be an Image Factory schematic id (64 hex digits)').optional(), builtinCoreDNS: z.boolean().optional() }),
-  z.strictObject({ kind: z.literal('kind') }),
+  z.strictObject({ kind: z.literal('kind'), nodeImage: z.string().regex(/^[^\s:]+(:[^\s]+)?$/, 'must be an image reference such as kindest/node:v1.33.1').optional(), apiServerPort: z.int().min(1024, 'must be a port from 1024 to 65535').max(65535, 'must be a port from 1024 to 65535').optional() }),
   z.strictObject({ kind: z.literal('capi'), infrastructure: z.literal('proxmox'), controlPlane: z.literal('talos') }),
 ]);
 
 const network = z.strictObject({
   nodeSubnet: cidr,
   gateway: ipv4('the default gateway of the node subnet'),
-  controlPlaneEndpoint: ipv4('a VIP or the first control-plane node'),
+  controlPlaneEndpoint: ipv4('a VIP or the first control-plane node').optional(),
   podCIDR: cidr,
   serviceCIDR: cidr,
   loadBalancerPools: z.array(cidr),
@@ -49,9 +49,9 @@ const network = z.strictObject({
 
 const node = z.strictObject({
   name: label('infra-01'),
-  address: ipv4('the node IP'),
+  address: ipv4('the node IP').optional(),
   role: z.enum(['controlplane', 'worker']),
-  installDisk: z.string().regex(/^\/dev\//, 'must be a device path such as /dev/sda'),
+  installDisk: z.string().regex(/^\/dev\//, 'must be a device path such as /dev/sda').optional(),
   interface: z.string().min(1).optional(),
   cephDevices: z.array(z.string().regex(/^\/dev\//, 'must be a device path such as /dev/nvme0n1')).optional(),
 });
@@ -76,9 +76,22 @@ export const fleetSchema = z.strictObject({
   name: label('homelab'),
   git: z.strictObject({ url: z.string().min(1, 'is required: the repository Flux syncs from'), branch: z.string().min(1).optional() }),
   domain,
-  secrets: z.strictObject({ provider: z.literal('onepassword'), connectHost: z.url({ message: 'must be the URL of the 1Password Connect server' }), vaults: z.array(z.string().min(1)).min(1) }).optional(),
+  secrets: z.discriminatedUnion('provider', [
+    z.strictObject({ provider: z.literal('onepassword'), connectHost: z.url({ message: 'must be the URL of the 1Password Connect server' }), vaults: z.array(z.string().min(1)).min(1) }),
+    z.strictObject({ provider: z.literal('sops'), ageRecipients: z.array(z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age public key (age1 followed by 58 characters, as age-keygen -y prints)')).min(1, 'must list at least one age public key') }),
+    z.strictObject({ provider: z.literal('sealed-secrets') }),
+  ]).optional(),
   notifications: z.strictObject({ type: z.string().min(1), channel: z.string().optional(), webhookItem: z.string().min(1) }).optional(),
   ci: z.strictObject({ install: z.string().min(1, 'is the npm install spec of Slipway, e.g. git+https://github.com/ORG/slipway.git#COMMIT').optional() }).optional(),
+  policy: z.strictObject({
+    requiredLabels: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a label key such as app.kubernetes.io/name')).optional(),
+    exemptions: z.array(z.strictObject({
+      policy: z.enum(['pod-security', 'disallow-latest-tag', 'require-requests-limits', 'disallow-host-path', 'require-labels']),
+      namespaces: z.array(label('monitoring')).min(1, 'must name at least one namespace'),
+      reason: z.string().trim().min(1, 'must say why these namespaces may break the policy; it is written next to the exemption everywhere'),
+      clusters: z.array(label('infra')).optional(),
+    })).optional(),
+  }).optional(),
   clusters: z.array(cluster).min(1, 'must list at least one cluster'),
 });
 
@@ -113,7 +126,11 @@ function describe(issue: Issue, prefix: PropertyKey[]): ShapeProblem[] {
       return issue.keys.map((key) => ({ path: formatPath([...at, key]), message: 'is not a setting here; check its spelling and place' }));
     case 'invalid_union':
       // a discriminated union whose discriminator matched none: say which values it takes
-      if (issue.errors.length === 0) return [{ path: formatPath([...at, 'kind']), message: 'must be one of talos, kind, capi' }];
+      if (issue.errors.length === 0) {
+        // zod puts the discriminator (provider.kind, secrets.provider) at the end of the path
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        return [{ path, message: `must be one of ${options.map(String).join(', ')}` }];
+      }
       return issue.errors.flat().flatMap((inner) => describe(inner, at));
     case 'invalid_value':
       return [{ path, message: `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${got(issue.input)}` }];

@@ -18,7 +18,31 @@ export interface FleetConfig {
   notifications?: NotificationsConfig;
   /** How the generated CI gets Slipway. */
   ci?: CiConfig;
+  /** What the policy modules (kyverno, gatekeeper) enforce, and every exemption from it. */
+  policy?: PolicyConfig;
   clusters: ClusterConfig[];
+}
+
+/** The baseline policies the policy modules generate from the model. */
+export type BaselinePolicy = 'pod-security' | 'disallow-latest-tag' | 'require-requests-limits' | 'disallow-host-path' | 'require-labels';
+
+export interface PolicyConfig {
+  /** Labels every workload must carry (seed 004's label taxonomy); no label policy when empty. */
+  requiredLabels?: string[];
+  /**
+   * The one list of exceptions: the cluster's admission policies (PolicyExceptions, constraint
+   * excludedNamespaces) and `slipway check` in CI (.slipway.yaml) are written from it.
+   */
+  exemptions?: PolicyExemption[];
+}
+
+export interface PolicyExemption {
+  policy: BaselinePolicy;
+  namespaces: string[];
+  /** Why these namespaces may break the policy; shown in every place the exemption is written. */
+  reason: string;
+  /** Only on these clusters; every cluster when not set. */
+  clusters?: string[];
 }
 
 export interface CiConfig {
@@ -35,12 +59,34 @@ export interface GitConfig {
   branch?: string;
 }
 
-export interface SecretsConfig {
+/**
+ * Where the platform's credentials come from. Modules only name the values they need (a
+ * 1Password item and field); the provider decides how they reach the cluster:
+ * - `onepassword`: ExternalSecrets read them from 1Password through Connect at run time;
+ * - `sops`: `task secrets:encrypt` builds each Secret from local files and commits it SOPS-encrypted
+ *   for these age recipients, and Flux decrypts it;
+ * - `sealed-secrets`: `task secrets:seal` builds each Secret from local files and seals it with the
+ *   controller's public certificate (the sealed-secrets module).
+ * Either way no value is ever written to Git in plaintext.
+ */
+export type SecretsConfig = OnePasswordSecrets | SopsSecrets | SealedSecretsProvider;
+
+export interface OnePasswordSecrets {
   provider: 'onepassword';
   /** In-cluster URL of the 1Password Connect server. */
   connectHost: string;
   /** 1Password vaults in lookup order. */
   vaults: string[];
+}
+
+export interface SopsSecrets {
+  provider: 'sops';
+  /** age public keys (`age1…`) every encrypted Secret is readable by: the cluster's key and the team's. */
+  ageRecipients: string[];
+}
+
+export interface SealedSecretsProvider {
+  provider: 'sealed-secrets';
 }
 
 export interface NotificationsConfig {
@@ -75,8 +121,16 @@ export interface TalosProvider {
   builtinCoreDNS?: boolean;
 }
 
+/**
+ * A local development cluster made by kind (nodes are containers on one Docker host): no BGP, no
+ * raw disks, dev-sized module values (one replica, the local storage class).
+ */
 export interface KindProvider {
   kind: 'kind';
+  /** Node image; `kindest/node:v<kubernetesVersion>` when not set. */
+  nodeImage?: string;
+  /** Host port of the API server on 127.0.0.1; 6443 plus the cluster's index among the fleet's kind clusters when not set. */
+  apiServerPort?: number;
 }
 
 /** Cluster API managed clusters; Slipway renders the Flux side, CAPI templates come later. */
@@ -90,8 +144,8 @@ export interface NetworkConfig {
   /** The L2 subnet the nodes live in. */
   nodeSubnet: Cidr;
   gateway: string;
-  /** Kubernetes API endpoint: a VIP or the first control-plane node. */
-  controlPlaneEndpoint: string;
+  /** Kubernetes API endpoint: a VIP or the first control-plane node (not set on kind, which publishes the API on 127.0.0.1). */
+  controlPlaneEndpoint?: string;
   podCIDR: Cidr;
   serviceCIDR: Cidr;
   /** Address pools Cilium LB IPAM hands to LoadBalancer Services. */
@@ -123,10 +177,11 @@ export interface ClusterMeshConfig {
 
 export interface NodeConfig {
   name: string;
-  address: string;
+  /** Static address on the node subnet (not set on kind, where Docker assigns it). */
+  address?: string;
   role: 'controlplane' | 'worker';
-  /** Disk Talos installs onto, e.g. "/dev/sda". */
-  installDisk: string;
+  /** Disk Talos installs onto, e.g. "/dev/sda" (not set on kind). */
+  installDisk?: string;
   /** Network interface the address lives on; the first physical link when not set. */
   interface?: string;
   /** Extra raw disks Rook-Ceph may consume as OSDs. */

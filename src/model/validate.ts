@@ -23,10 +23,11 @@ export function validateFleet(fleet: FleetConfig): ConfigProblem[] {
     const at = `clusters[${i}]`;
     if (names.has(cluster.name)) report(`${at}.name`, `duplicate cluster name "${cluster.name}" (also clusters[${names.get(cluster.name)}])`);
     else names.set(cluster.name, i);
-    validateCluster(cluster, at, report);
+    validateCluster(cluster, at, report, fleet);
   });
   validateFleetWideAddresses(fleet, report);
   validateMesh(fleet, names, report);
+  validatePolicy(fleet, names, report);
   return problems;
 }
 
@@ -38,9 +39,38 @@ type Report = (path: string, message: string) => void;
  */
 function validateTalosKubernetesVersion(cluster: ClusterConfig, at: string, report: Report): void {
   const version = cluster.kubernetesVersion;
-  const talos = cluster.provider.kind === 'talos' || cluster.provider.kind === 'capi';
-  if (!talos || !version || /^v?\d+\.\d+\.\d+$/.test(version)) return;
+  if (!version || /^v?\d+\.\d+\.\d+$/.test(version)) return;
+  if (cluster.provider.kind === 'kind') {
+    // node images are tagged with full releases (kindest/node:v1.33.1)
+    if (!cluster.provider.nodeImage) report(`${at}.kubernetesVersion`, `kind's node images are tagged with exact releases: write a patch version such as "${version.replace(/^v/, '')}.0", or set provider.nodeImage`);
+    return;
+  }
   report(`${at}.kubernetesVersion`, `Talos installs an exact Kubernetes release: write a patch version such as "${version.replace(/^v/, '')}.0", or leave it out for Talos's default`);
+}
+
+/**
+ * What each provider needs of the nodes and network. Talos and Cluster API machines sit on the
+ * node subnet at addresses the model gives them; kind's nodes are containers that Docker
+ * addresses, with no disks of their own and the API on the host's loopback.
+ */
+function validateProviderFields(cluster: ClusterConfig, at: string, report: Report): void {
+  const kind = cluster.provider.kind;
+  if (kind === 'kind') {
+    const why = 'kind makes its nodes as containers, with Docker-assigned addresses and no disks; leave it out';
+    cluster.nodes.forEach((n, j) => {
+      for (const field of ['address', 'installDisk', 'interface', 'cephDevices'] as const) {
+        if (n[field] !== undefined) report(`${at}.nodes[${j}].${field}`, why);
+      }
+    });
+    if (cluster.network.controlPlaneEndpoint !== undefined) report(`${at}.network.controlPlaneEndpoint`, 'kind publishes the API server on 127.0.0.1 (provider.apiServerPort); leave it out');
+    if (cluster.network.bgp) report(`${at}.network.bgp`, 'a kind cluster has no router to peer with; Cilium announces LoadBalancer addresses on the Docker network with L2 announcements instead: leave bgp out');
+    return;
+  }
+  if (cluster.network.controlPlaneEndpoint === undefined) report(`${at}.network.controlPlaneEndpoint`, `is required on ${kind}: the API VIP or the first control-plane node's address`);
+  cluster.nodes.forEach((n, j) => {
+    if (n.address === undefined) report(`${at}.nodes[${j}].address`, `is required on ${kind}: the node's static address on the node subnet`);
+    if (kind === 'talos' && n.installDisk === undefined) report(`${at}.nodes[${j}].installDisk`, 'is required on talos: the disk Talos installs onto, such as /dev/sda');
+  });
 }
 
 /** A CIDR the schema accepted in form; its network must also be exact (no host bits). */
@@ -51,8 +81,9 @@ function cidrAt(value: string, path: string, report: Report): Range | undefined 
   return undefined;
 }
 
-function validateCluster(cluster: ClusterConfig, at: string, report: Report): void {
+function validateCluster(cluster: ClusterConfig, at: string, report: Report, fleet: FleetConfig): void {
   validateTalosKubernetesVersion(cluster, at, report);
+  validateProviderFields(cluster, at, report);
   const net = cluster.network;
   const named: Array<[string, Range | undefined]> = [
     [`${at}.network.nodeSubnet`, cidrAt(net.nodeSubnet, `${at}.network.nodeSubnet`, report)],
@@ -68,11 +99,11 @@ function validateCluster(cluster: ClusterConfig, at: string, report: Report): vo
     }
   }
   // Addresses on the node L2 network: the gateway, the API endpoint and every node.
-  const hosts: Array<[string, string]> = [
+  const hosts = ([
     [`${at}.network.gateway`, net.gateway],
     [`${at}.network.controlPlaneEndpoint`, net.controlPlaneEndpoint],
-    ...cluster.nodes.map((n, j): [string, string] => [`${at}.nodes[${j}].address`, n.address]),
-  ];
+    ...cluster.nodes.map((n, j) => [`${at}.nodes[${j}].address`, n.address]),
+  ] as Array<[string, string | undefined]>).filter((h): h is [string, string] => h[1] !== undefined);
   for (const [path, address] of hosts) {
     if (subnet && !contains(subnet, parseIPv4(address)!)) report(path, `${address} is outside the node subnet ${net.nodeSubnet}`);
   }
@@ -101,7 +132,7 @@ function validateCluster(cluster: ClusterConfig, at: string, report: Report): vo
     else seenNames.set(node.name, j);
   });
 
-  validateModules(cluster, at, report);
+  validateModules(cluster, at, report, fleet);
 }
 
 function validateFleetWideAddresses(fleet: FleetConfig, report: Report): void {
@@ -112,9 +143,10 @@ function validateFleetWideAddresses(fleet: FleetConfig, report: Report): void {
     else owners.set(address, path);
   };
   fleet.clusters.forEach((c, i) => {
-    c.nodes.forEach((n, j) => claim(n.address, `clusters[${i}].nodes[${j}].address`));
+    c.nodes.forEach((n, j) => { if (n.address) claim(n.address, `clusters[${i}].nodes[${j}].address`); });
     // an endpoint that is no node of its own cluster is a VIP: an address of its own
-    if (!c.nodes.some((n) => n.address === c.network.controlPlaneEndpoint)) claim(c.network.controlPlaneEndpoint, `clusters[${i}].network.controlPlaneEndpoint`);
+    const endpoint = c.network.controlPlaneEndpoint;
+    if (endpoint && !c.nodes.some((n) => n.address === endpoint)) claim(endpoint, `clusters[${i}].network.controlPlaneEndpoint`);
   });
 }
 
@@ -164,7 +196,23 @@ function validateMesh(fleet: FleetConfig, names: Map<string, number>, report: Re
   }
 }
 
-function validateModules(cluster: ClusterConfig, at: string, report: Report): void {
+/**
+ * Modules that need credentials require `external-secrets`, the 1Password path. The local
+ * providers (sops, sealed-secrets) deliver the same Secrets without it.
+ */
+const SECRET_DELIVERY = 'external-secrets';
+const deliversSecretsLocally = (fleet: FleetConfig) => fleet.secrets !== undefined && fleet.secrets.provider !== 'onepassword';
+
+/** Exemptions name real clusters, and policies that are in force. */
+function validatePolicy(fleet: FleetConfig, names: Map<string, number>, report: Report): void {
+  (fleet.policy?.exemptions ?? []).forEach((e, i) => {
+    const at = `policy.exemptions[${i}]`;
+    (e.clusters ?? []).forEach((c, j) => { if (!names.has(c)) report(`${at}.clusters[${j}]`, `no cluster named "${c}" in this fleet`); });
+    if (e.policy === 'require-labels' && !fleet.policy?.requiredLabels?.length) report(`${at}.policy`, 'no label policy is in force: set policy.requiredLabels, or remove this exemption');
+  });
+}
+
+function validateModules(cluster: ClusterConfig, at: string, report: Report, fleet: FleetConfig): void {
   const enabled = new Map<string, number>();
   cluster.modules.forEach((inst, j) => {
     const path = `${at}.modules[${j}]`;
@@ -175,6 +223,7 @@ function validateModules(cluster: ClusterConfig, at: string, report: Report): vo
   });
   cluster.modules.forEach((inst, j) => {
     for (const needed of inst.module.requires ?? []) {
+      if (needed === SECRET_DELIVERY && deliversSecretsLocally(fleet)) continue;
       if (!enabled.has(needed)) report(`${at}.modules[${j}]`, `module "${inst.module.name}" needs module "${needed}" on the same cluster; add it`);
     }
   });

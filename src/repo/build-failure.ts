@@ -29,6 +29,12 @@ export function describeBuildFailure(error: EngineFailure, context: { root: stri
   if (/is not in or below/.test(error.message) && context.restrictor !== 'LoadRestrictionsNone') {
     return { message: `${error.message} (kustomize's LoadRestrictionsRootOnly; --load-restrictor LoadRestrictionsNone allows files anywhere inside the root ${context.root})`, offline: false, internal: false };
   }
+  // an encrypted or sealed Secret not made yet: a task of the repository makes it from the local vault
+  const secret = /accumulating resources from '([^']+\.(sops|sealed)\.ya?ml)'.*no such file or directory/i.exec(error.message);
+  if (secret) {
+    const how = secret[2].toLowerCase() === 'sops' ? 'encrypt it with SOPS (a Slipway-generated repository: task secrets:encrypt CLUSTER=…)' : 'seal it with kubeseal (a Slipway-generated repository: task secrets:seal CLUSTER=…)';
+    return { message: `${secret[1]} does not exist yet; ${how}, then commit it. kustomize: ${error.message}`, offline: false, internal: false };
+  }
   for (const [pattern, why] of OFFLINE) {
     if (pattern.test(error.message)) return { message: `${why}: ${error.message}`, offline: true, internal: false };
   }

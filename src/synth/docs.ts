@@ -2,6 +2,7 @@
 import { internalZones } from '../catalog/internal-dns.js';
 import type { K8sObject } from '../k8s/object.js';
 import type { FleetPlan } from './plan.js';
+import { onePasswordVault } from './vault.js';
 import { restoreTargets } from './restore-drill.js';
 import type { FileTree } from './tree.js';
 
@@ -95,7 +96,7 @@ function restoreDrillSection(plan: FleetPlan): string[] {
 
 /** Every 1Password item and field the repository reads: the bootstrap's and the ExternalSecrets'. */
 function onePasswordSection(plan: FleetPlan): string[] {
-  const vault = plan.fleet.secrets?.vaults[0] ?? 'kubernetes';
+  const vault = onePasswordVault(plan.fleet);
   const items = new Map<string, Set<string>>();
   const need = (item: string, field: string) => items.set(item, (items.get(item) ?? new Set()).add(field));
   need('flux', 'deploy-key');

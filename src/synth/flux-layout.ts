@@ -10,6 +10,7 @@ import { namespace as namespaceObject } from '../k8s/builders.js';
 import { namespaceBaseline } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import type { ClusterPlan, FleetPlan, PlannedUnit } from './plan.js';
+import { SOPS_KEY_SECRET } from './local-secrets.js';
 import type { FileTree } from './tree.js';
 import { toYamlDocuments } from './yaml.js';
 
@@ -113,6 +114,7 @@ function fluxKustomization(cluster: string, u: PlannedUnit): K8sObject {
       sourceRef: { kind: 'GitRepository', name: FLUX_NS },
       timeout: unitTimeout(u),
       wait: true,
+      ...(u.unit.decryptsSops ? { decryption: { provider: 'sops', secretRef: { name: SOPS_KEY_SECRET } } } : {}),
       ...(u.unit.substitute ? { postBuild: { substitute: u.unit.substitute } } : {}),
     }),
   };
@@ -127,7 +129,10 @@ function writeUnit(cluster: string, u: PlannedUnit, tree: FileTree): void {
   const dir = unitDir(cluster, u);
   const files = [...u.unit.files].sort((a, b) => a.file.localeCompare(b.file));
   for (const f of files) tree.add(`${dir}/${f.file}`, toYamlDocuments(f.objects));
-  tree.add(`${dir}/kustomization.yaml`, kustomization(files.map((f) => `./${f.file}`)));
+  // files a task makes are listed too: until it has run, the build names each one missing
+  const made = u.unit.madeByTask;
+  if (made) tree.add(`${dir}/README.md`, made.readme);
+  tree.add(`${dir}/kustomization.yaml`, kustomization([...files.map((f) => `./${f.file}`), ...(made?.files ?? []).map((f) => `./${f}`)]));
 }
 
 function kustomization(resources: string[]): string {

@@ -8,6 +8,8 @@ import type { ConfigProblem } from '../model/validate.js';
 import { ModuleConfigError, type ModuleDefinition, type NamespaceSpec, type Unit } from '../model/module.js';
 import { mergeOptions } from '../model/options.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
+import { devOverrides, isDevCluster, KIND_STORAGE_CLASS } from './dev-profile.js';
+import { localProvider, localSecretsModule, localSecretsUnit, takeSecretNeeds, type SecretNeed } from './local-secrets.js';
 
 export interface PlannedUnit {
   unit: Unit;
@@ -29,6 +31,8 @@ export interface ClusterPlan {
   namespaces: NamespaceSpec[];
   waves: string[][];
   criticalPath: string[];
+  /** Secrets a task builds from the local vault (sops, sealed-secrets providers); empty with 1Password. */
+  secretNeeds: SecretNeed[];
 }
 
 export interface FleetPlan {
@@ -59,9 +63,26 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
   const domain = cluster.domain ?? `${cluster.name}.${fleet.domain}`;
   const enabled = new Set(cluster.modules.map((m) => m.module.name));
   const units: PlannedUnit[] = [];
+  const local = localProvider(fleet);
+  const secretNeeds: SecretNeed[] = [];
+  const addUnit = (unit: Unit, module: ModuleDefinition<object>, configPath: string, secrets: SecretNeed[] = []) => {
+    const provides = new Set<Fact>((unit.installsCrds ?? []).map((k) => crdFactOf(k)));
+    // the Secrets a local provider delivers in its place, which the unit's objects read
+    const uses = new Set<Fact>([...(unit.chartUsesCrds ?? []).map((k) => crdFactOf(k)), ...secrets.map((n) => `secret:${n.namespace}/${n.name}`)]);
+    for (const s of unit.madeByTask?.providesSecrets ?? []) provides.add(`secret:${s}`);
+    for (const file of unit.files) {
+      for (const o of file.objects) {
+        providedBy(o).forEach((f) => provides.add(f));
+        usedBy(o).forEach((f) => uses.add(f));
+      }
+    }
+    units.push({ unit, module, configPath, namespace: module.namespace, provides, uses, dependsOn: [], wave: 0 });
+  };
   cluster.modules.forEach((instance, j) => {
     const module = instance.module as ModuleDefinition<object>;
-    const options = mergeOptions(module.defaults, instance.overrides);
+    // dev clusters size modules down under the user's overrides, which still win
+    const base = isDevCluster(cluster) ? mergeOptions(module.defaults, devOverrides(module.defaults, enabled)) : module.defaults;
+    const options = mergeOptions(base, instance.overrides);
     let rendered: Unit[];
     try {
       rendered = module.render({ fleet, cluster, options, domain, has: (name) => enabled.has(name) });
@@ -71,18 +92,14 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
       problems.push({ path: `${at}.modules[${j}]`, message: err.message });
       return;
     }
-    for (const unit of rendered) {
-      const provides = new Set<Fact>((unit.installsCrds ?? []).map((k) => crdFactOf(k)));
-      const uses = new Set<Fact>((unit.chartUsesCrds ?? []).map((k) => crdFactOf(k)));
-      for (const file of unit.files) {
-        for (const o of file.objects) {
-          providedBy(o).forEach((f) => provides.add(f));
-          usedBy(o).forEach((f) => uses.add(f));
-        }
-      }
-      units.push({ unit, module, configPath: `${at}.modules[${j}]`, namespace: module.namespace, provides, uses, dependsOn: [], wave: 0 });
+    for (const made of rendered) {
+      // the local providers deliver the credentials a module asks the secret store for
+      const { unit, needs } = local ? takeSecretNeeds(made) : { unit: made, needs: [] };
+      secretNeeds.push(...needs);
+      addUnit(unit, module, `${at}.modules[${j}]`, needs);
     }
   });
+  if (local && secretNeeds.length) addUnit(localSecretsUnit(local, cluster.name, secretNeeds), localSecretsModule, 'secrets');
 
   const names = new Map<string, PlannedUnit>();
   for (const u of units) {
@@ -108,7 +125,7 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
       const from = (providers.get(fact) ?? []).filter((p) => p !== u);
       if (from.length) {
         from.forEach((p) => deps.add(p.unit.name));
-      } else if (namespaceFacts.has(fact) || AMBIENT.some((re) => re.test(fact))) {
+      } else if (namespaceFacts.has(fact) || AMBIENT.some((re) => re.test(fact)) || (isDevCluster(cluster) && fact === `storageclass:${KIND_STORAGE_CLASS}`)) {
         // namespaces are applied by the parent Kustomization before any unit reconciles
       } else if (MUST_BE_PROVIDED.test(fact)) {
         problems.push({ path: u.configPath, message: `module "${u.module.name}" (unit "${u.unit.name}") needs ${describeFact(fact)}, which no module enabled on cluster "${cluster.name}" provides; enable the module that provides it` });
@@ -123,7 +140,7 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
   const waves = computeWaves([...names.keys()], depMap);
   for (const u of units) u.wave = waves.get(u.unit.name) ?? 0;
   units.sort((a, b) => a.wave - b.wave || a.unit.name.localeCompare(b.unit.name));
-  return { cluster, domain, units, namespaces, waves: groupWaves(waves), criticalPath: criticalPath(waves, depMap) };
+  return { cluster, domain, units, namespaces, waves: groupWaves(waves), criticalPath: criticalPath(waves, depMap), secretNeeds };
 }
 
 function crdFactOf(kind: string): Fact {

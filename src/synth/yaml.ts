@@ -15,7 +15,8 @@ export function toYamlDocuments(objects: readonly object[]): string {
 /** A single YAML document without separator. */
 export function toYaml(o: object): string {
   // YAML 1.1 rules for quoting, so strings like "no" or "on" stay strings for every consumer
-  const doc = new Document(o, { version: '1.1' });
+  // no anchors and aliases: a value shared in memory is written out at every place it is used
+  const doc = new Document(o, { version: '1.1', aliasDuplicateObjects: false });
   for (const [path, comment] of Object.entries(commentsOf(o))) {
     const keys = path.split('.');
     const last = keys.pop()!;

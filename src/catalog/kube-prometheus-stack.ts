@@ -18,7 +18,7 @@
 import { chartSource, helmRelease } from '../k8s/builders.js';
 import { allowEgress, allowIngress, fromAnywhere, fromCidr } from '../k8s/network-policy.js';
 import { MONITORING_NS } from '../k8s/scrape.js';
-import { defineModule } from '../model/module.js';
+import { defineModule, ModuleConfigError } from '../model/module.js';
 import { CEPH_BLOCK } from './rook-ceph.js';
 
 const NS = MONITORING_NS;
@@ -44,7 +44,11 @@ export const kubePrometheusStack = defineModule({
     storageSize: '50Gi',
     retention: '15d',
   },
-  render({ options: o, cluster }) {
+  render({ options: o, cluster, has }) {
+    if (has('victoria-metrics')) {
+      // both run node-exporter on the host network's port 9100 and claim `monitoring`
+      throw new ModuleConfigError(`kube-prometheus-stack on cluster "${cluster.name}" is an alternative to victoria-metrics, which is enabled too; enable one of them`);
+    }
     const values = {
       fullnameOverride: RELEASE,
       crds: { enabled: false },

@@ -43,9 +43,8 @@ export const ingressNginx = defineModule({
         replicaCount: o.replicas,
         ingressClass: 'nginx',
         ingressClassResource: { name: 'nginx', enabled: true, default: o.defaultClass, controllerValue: 'k8s.io/ingress-nginx' },
+        // Local: the client address survives the LoadBalancer, and only nodes running a controller answer
         service: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
-        // the client address survives the LoadBalancer (externalTrafficPolicy Local)
-        config: { 'use-forwarded-headers': 'false', 'enable-real-ip': 'false' },
         metrics: { enabled: true, serviceMonitor: { enabled: false } },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         admissionWebhooks: {

@@ -18,7 +18,7 @@ export const tetragon = defineModule({
   description: 'Tetragon eBPF runtime observability and enforcement',
   namespace: { name: NS, podSecurity: 'privileged' },
   defaults: {
-    chart: { repo: 'https://helm.cilium.io', name: 'tetragon', version: '1.6.0' },
+    chart: { repo: 'oci://ghcr.io/cilium/charts', name: 'tetragon', version: '1.6.0' },
   },
   render({ options: o, has }) {
     const values = {
@@ -39,7 +39,7 @@ export const tetragon = defineModule({
       dir: 'app',
       installsCrds: ['PodInfo', 'TracingPolicy', 'TracingPolicyNamespaced'].map((k) => `cilium.io/${k}`),
       files: [
-        { file: 'helmrepository.yaml', objects: [chartSource('tetragon', NS, o.chart)] },
+        { file: 'ocirepository.yaml', objects: [chartSource('tetragon', NS, o.chart)] },
         { file: 'helmrelease.yaml', objects: [helmRelease({ name: 'tetragon', namespace: NS, chart: o.chart, values })] },
       ],
     }];

@@ -27,7 +27,9 @@ export class ChartCrds {
     if (declared) return { crds: [...declared.crds], known: true, chart: label };
     const knowledge = lookupChart({ name: name ?? '', url: url ?? '' });
     if (!knowledge) return { crds: [], known: false, chart: label };
-    return { crds: crdsInstalled(knowledge, hr.values), known: true, chart: label };
+    // `install.crds: Skip` is Helm's --skip-crds: a chart's crds/ folder is not applied
+    const crdPolicy = ((hr.object.spec ?? {}) as { install?: { crds?: string } }).install?.crds;
+    return { crds: crdsInstalled(knowledge, hr.values, { crdPolicy }), known: true, chart: label };
   }
 }
 

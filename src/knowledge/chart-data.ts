@@ -158,6 +158,11 @@ export const CHART_DATA: readonly ChartKnowledge[] = [
     crds: [], mechanism: 'none', versions: '0.12.x', confidence: 'high', source: NONE_APP,
   },
   {
+    name: 'flagger', repos: ['https://flagger.app', 'oci://ghcr.io/fluxcd/charts'],
+    crds: g('flagger.app', 'AlertProvider', 'Canary', 'MetricTemplate'), mechanism: 'crds-dir', versions: '1.4x', confidence: 'medium',
+    source: 'fluxcd/flagger charts/flagger/crds/crd.yaml (the same CRDs also behind `crd.create` in templates/crd.yaml, default off); kinds in schemas/crds/flagger.app',
+  },
+  {
     name: 'fluent-bit', repos: ['https://fluent.github.io/helm-charts', 'oci://ghcr.io/fluent/helm-charts'],
     crds: [], mechanism: 'none', versions: '0.5x', confidence: 'high', source: 'DaemonSet chart; the catalog module records no CRDs',
   },
@@ -208,6 +213,19 @@ export const CHART_DATA: readonly ChartKnowledge[] = [
       ...g('syncset.gatekeeper.sh', 'SyncSet'), ...g('templates.gatekeeper.sh', 'ConstraintTemplate')],
     mechanism: 'hook', toggles: [{ paths: ['upgradeCRDs.enabled'], default: true }], versions: '3.1x-3.23', confidence: 'medium',
     source: 'gatekeeper-update-crds-hook Job applies the CRDs (pre-install/pre-upgrade) when `upgradeCRDs.enabled`; constraints.gatekeeper.sh kinds are generated per ConstraintTemplate and cannot be listed',
+  },
+  {
+    name: 'gateway-crds-helm', repos: ['oci://docker.io/envoyproxy'],
+    crds: [...GATEWAY_API_EXPERIMENTAL, ...g('gateway.envoyproxy.io', 'Backend', 'BackendTrafficPolicy', 'ClientTrafficPolicy',
+      'EnvoyExtensionPolicy', 'EnvoyPatchPolicy', 'EnvoyProxy', 'HTTPRouteFilter', 'SecurityPolicy')],
+    mechanism: 'templates',
+    toggles: [
+      { paths: ['crds.gatewayAPI.enabled'], default: false, crds: GATEWAY_API_EXPERIMENTAL },
+      { paths: ['crds.envoyGateway.enabled'], default: false, crds: g('gateway.envoyproxy.io', 'Backend', 'BackendTrafficPolicy', 'ClientTrafficPolicy',
+        'EnvoyExtensionPolicy', 'EnvoyPatchPolicy', 'EnvoyProxy', 'HTTPRouteFilter', 'SecurityPolicy') },
+    ],
+    versions: 'v1.4-v1.5', confidence: 'medium',
+    source: 'Envoy Gateway\'s CRD-only chart: templates behind `crds.gatewayAPI.enabled` and `crds.envoyGateway.enabled` (both default false, per its published values reference); the same kinds as gateway-helm\'s crds/ folder',
   },
   {
     name: 'gateway-helm', repos: ['oci://docker.io/envoyproxy'],
@@ -408,6 +426,9 @@ export const CHART_DATA: readonly ChartKnowledge[] = [
     name: 'open-webui', repos: ['https://helm.openwebui.com', 'https://open-webui.github.io/helm-charts'], crds: [], mechanism: 'none', versions: '5.x-16.x', confidence: 'high', source: NONE_APP,
   },
   {
+    name: 'opencost', repos: ['https://opencost.github.io/opencost-helm-chart'], crds: [], mechanism: 'none', versions: '2.x', confidence: 'medium', source: NONE_APP,
+  },
+  {
     name: 'opentelemetry-operator', repos: ['https://open-telemetry.github.io/opentelemetry-helm-charts', 'oci://ghcr.io/open-telemetry/opentelemetry-helm-charts'],
     crds: g('opentelemetry.io', 'Instrumentation', 'OpAMPBridge', 'OpenTelemetryCollector'),
     mechanism: 'templates', toggles: [{ paths: ['crds.create'], default: true }], versions: '0.1xx', confidence: 'medium',
@@ -497,6 +518,14 @@ export const CHART_DATA: readonly ChartKnowledge[] = [
     name: 'tetragon', repos: ['https://helm.cilium.io', 'oci://ghcr.io/cilium/charts'],
     crds: g('cilium.io', 'PodInfo', 'TracingPolicy', 'TracingPolicyNamespaced'), mechanism: 'operator', versions: '1.x', confidence: 'medium',
     source: 'tetragon-operator registers its CRDs at start-up (chart value `crds.installMethod: operator`); these kinds are not in schemas/crds/cilium.io',
+  },
+  {
+    name: 'trivy-operator', repos: ['https://aquasecurity.github.io/helm-charts'],
+    crds: g('aquasecurity.github.io', 'ClusterComplianceReport', 'ClusterConfigAuditReport', 'ClusterInfraAssessmentReport',
+      'ClusterRbacAssessmentReport', 'ClusterSbomReport', 'ClusterVulnerabilityReport', 'ConfigAuditReport', 'ExposedSecretReport',
+      'InfraAssessmentReport', 'RbacAssessmentReport', 'SbomReport', 'VulnerabilityReport'),
+    mechanism: 'crds-dir', versions: '0.2x-0.30', confidence: 'medium',
+    source: 'aquasecurity/trivy-operator deploy/helm/crds/aquasecurity.github.io_*.yaml; not in schemas/crds',
   },
   {
     name: 'tuppr', repos: [HOME_OPS], crds: g('tuppr.home-operations.com', 'KubernetesUpgrade', 'TalosUpgrade'), mechanism: 'crds-dir',

@@ -9,8 +9,8 @@
 // folder and commits it encrypted for the two age recipients below (the cluster key Flux holds,
 // and the team's key for editing).
 import {
-  certManager, cilium, coredns, defineFleet, flux, gatewayApi, kyverno, openebs, podinfo, prometheusOperatorCrds,
-  rookCeph, snapshotController, type NodeConfig,
+  certManager, cilium, coredns, defineFleet, flagger, flux, gatewayApi, kubePrometheusStack, kyverno, openebs, podinfo,
+  prometheusOperatorCrds, rookCeph, snapshotController, type NodeConfig,
 } from 'slipway';
 
 const router = { name: 'edge', address: '10.30.0.1', asn: 64600 };
@@ -31,6 +31,9 @@ const platform = () => [
   podinfo({ gateway: 'internal' }),
   // audit first: violations show in PolicyReports; flip to enforce once they are gone
   kyverno({ mode: 'audit' }),
+  // metrics for alerting and for Flagger's canary analysis (seed 004)
+  kubePrometheusStack(),
+  flagger(),
 ];
 
 export default defineFleet({

@@ -102,7 +102,7 @@ describe('bootstrap Taskfiles of the reference fleet', () => {
 
   it('is split per concern under .taskfiles/ and included by the root Taskfile', () => {
     const root = parse(file('Taskfile.yaml')) as { includes: Record<string, string> };
-    assert.deepEqual(root.includes, { talos: './.taskfiles/talos/Taskfile.yaml', bootstrap: './.taskfiles/bootstrap/Taskfile.yaml', volsync: './.taskfiles/volsync/Taskfile.yaml' });
+    assert.deepEqual(root.includes, { talos: './.taskfiles/talos/Taskfile.yaml', bootstrap: './.taskfiles/bootstrap/Taskfile.yaml', plan: './.taskfiles/plan/Taskfile.yaml', volsync: './.taskfiles/volsync/Taskfile.yaml' });
     assert.match(file('.gitignore'), /^\.talos\/$/m);
   });
 

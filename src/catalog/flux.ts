@@ -16,7 +16,8 @@
 import { chartSource, externalSecret, helmRelease, SECRET_STORE } from '../k8s/builders.js';
 import { allowEgress, internet, type Port } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
-import { defineModule, type Unit } from '../model/module.js';
+import { gitopsOf } from '../k8s/fleet.js';
+import { defineModule, ModuleConfigError, type Unit } from '../model/module.js';
 
 const NS = 'flux-system';
 const PROVIDER = 'fleet-notifications';
@@ -32,6 +33,9 @@ export const flux = defineModule({
     imageAutomation: true,
   },
   render({ options: o, cluster, fleet }) {
+    if (gitopsOf(fleet, cluster) !== 'flux') {
+      throw new ModuleConfigError(`flux on cluster "${cluster.name}", whose gitops is ${gitopsOf(fleet, cluster)}: use argocd() there, or set gitops: 'flux'`);
+    }
     const resources = (memoryLimit: string) => ({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: memoryLimit } });
     const values = {
       installCRDs: true,

@@ -1,8 +1,10 @@
 // The module catalog: every module a fleet can enable, by the name users import.
 export { actionsRunnerController } from './actions-runner-controller.js';
+export { argocd } from './argocd.js';
 export { certManager } from './cert-manager.js';
 export { cilium } from './cilium.js';
 export { cloudflared } from './cloudflared.js';
+export { clusterApi } from './cluster-api.js';
 export { cloudnativePg } from './cloudnative-pg.js';
 export { coredns } from './coredns.js';
 export { crossplane } from './crossplane.js';
@@ -13,6 +15,7 @@ export { falco } from './falco.js';
 export { flagger } from './flagger.js';
 export { fluentBit } from './fluent-bit.js';
 export { flux } from './flux.js';
+export { gatekeeper } from './gatekeeper.js';
 export { gatewayApi } from './gateway-api.js';
 export { grafana } from './grafana.js';
 export { harbor } from './harbor.js';

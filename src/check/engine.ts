@@ -104,7 +104,8 @@ export async function checkLoaded(
 ): Promise<{ findings: Finding[]; exemptions: ExemptionUse[] }> {
   const progress = options.progress ?? (() => {});
   const crds = repo.clusters.flatMap((c) => c.kustomizations.flatMap((k) => k.resources))
-    .filter((r) => r.id.kind === 'CustomResourceDefinition')
+    // Gatekeeper makes a CRD of every ConstraintTemplate: its constraints are judged by that schema
+    .filter((r) => r.id.kind === 'CustomResourceDefinition' || r.id.kind === 'ConstraintTemplate')
     .map((r) => r.object);
   // --kube-version, else .slipway.yaml, else what the repository's Talos config runs, else the default
   const talos = talosKubeVersion(root)?.version.split('.').slice(0, 2).join('.');

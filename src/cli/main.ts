@@ -9,6 +9,7 @@ import { registerDiff } from './diff.js';
 import { registerReport } from './report.js';
 import { registerRender } from './render.js';
 import { registerCharts } from './charts.js';
+import { registerBootstrap } from './bootstrap.js';
 import { UsageError, exitWithError } from './errors.js';
 
 const program = new Command()
@@ -27,6 +28,7 @@ registerDiff(program);
 registerReport(program);
 registerRender(program);
 registerCharts(program);
+registerBootstrap(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,23 +12,28 @@ export function printSummary({ plan, tree }: Synthesis, outDir: string, result: 
   for (const cp of plan.clusters) {
     const modules = new Set(cp.units.map((u) => u.module.name));
     // every Flux Kustomization written for the cluster, entry points included: the count `check` reports
-    const kustomizations = fluxKustomizations(tree, cp.cluster.name);
-    out.push('', `cluster ${cp.cluster.name} (${cp.cluster.provider.kind}, ${cp.cluster.nodes.length} nodes): ${modules.size} modules, ` +
-      `${kustomizations} Kustomizations (${cp.units.length} units, ${kustomizations - cp.units.length} entry points), ${cp.waves.length} waves`);
+    const argo = (cp.cluster.gitops ?? plan.fleet.gitops) === 'argocd';
+    const kustomizations = deliveryObjects(tree, cp.cluster.name, argo);
+    const reconciled = cp.units.filter((u) => !u.unit.installedBy).length;
+    const p = cp.cluster.provider;
+    const machines = p.kind === 'capi' ? `${p.controlPlane.replicas + p.workers.replicas} machines` : `${cp.cluster.nodes.length} nodes`;
+    out.push('', `cluster ${cp.cluster.name} (${p.kind}, ${machines}): ${modules.size} modules, ` +
+      `${kustomizations} ${argo ? 'Argo CD Applications' : 'Kustomizations'} (${reconciled} units, ${kustomizations - reconciled} entry points), ${cp.waves.length} ${argo ? 'sync waves after the namespaces' : 'waves'}`);
+    for (const u of cp.units.filter((x) => x.unit.installedBy)) out.push(`  before GitOps: ${u.unit.name} (${u.unit.installedBy})`);
     cp.waves.forEach((wave, i) => out.push(`  wave ${i}: ${wave.join(', ')}`));
     out.push(`  critical path: ${cp.criticalPath.join(' → ')}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-/** Flux Kustomizations in the cluster's two folders: its entry (clusters/C) and its units (kubernetes/C). */
-function fluxKustomizations(tree: Synthesis['tree'], cluster: string): number {
+/** Flux Kustomizations (or Argo CD Applications) in the cluster's two folders: its entry (clusters/C) and its units (kubernetes/C). */
+function deliveryObjects(tree: Synthesis['tree'], cluster: string, argo: boolean): number {
   const inCluster = (p: string) => p.startsWith(`clusters/${cluster}/`) || p.startsWith(`kubernetes/${cluster}/`);
   let count = 0;
   for (const file of tree.paths().filter((p) => inCluster(p) && p.endsWith('.yaml'))) {
     for (const doc of parseAllDocuments(tree.get(file)!)) {
       const { apiVersion, kind } = (doc.toJS() ?? {}) as { apiVersion?: string; kind?: string };
-      if (kind === 'Kustomization' && apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) count++;
+      if (argo ? kind === 'Application' && apiVersion?.startsWith('argoproj.io/') : kind === 'Kustomization' && apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) count++;
     }
   }
   return count;

@@ -89,6 +89,13 @@ export function providedBy(o: K8sObject): Fact[] {
       // CloudNativePG creates the read-write, read-only and any-instance Services
       if (group === 'postgresql.cnpg.io') for (const suffix of ['rw', 'ro', 'r']) out.push(`service:${ns}/${name}-${suffix}`);
       break;
+    case 'ClusterClass': if (group === 'cluster.x-k8s.io') out.push(`clusterclass:${ns}/${name}`); break;
+    case 'ConstraintTemplate': {
+      // Gatekeeper makes a CRD of the template's kind, which the constraints are objects of
+      const kind = (o.spec as { crd?: { spec?: { names?: { kind?: string } } } } | undefined)?.crd?.spec?.names?.kind;
+      if (group === 'templates.gatekeeper.sh' && kind) out.push(crdFact('constraints.gatekeeper.sh', kind));
+      break;
+    }
   }
   if (SOURCE_KINDS.has(o.kind) && isFluxGroup(group)) out.push(`source:${o.kind}/${ns}/${name}`);
   return out;
@@ -113,6 +120,12 @@ export function usedBy(o: K8sObject): Fact[] {
   const issuer = o.metadata.annotations?.['cert-manager.io/cluster-issuer'];
   if (issuer) out.add(`clusterissuer:${issuer}`);
   if (o.kind === 'Gateway' && typeof spec.gatewayClassName === 'string') out.add(`gatewayclass:${spec.gatewayClassName}`);
+  // Cluster API: a Cluster's ClusterClass must exist before it (the webhook rejects it otherwise)
+  if (o.kind === 'Cluster' && group === 'cluster.x-k8s.io' && typeof spec.topology?.class === 'string') {
+    out.add(`clusterclass:${spec.topology.classNamespace ?? ns}/${spec.topology.class}`);
+  }
+  // Cluster API infrastructure providers' credentials (CAPMOX credentialsRef)
+  if (spec.credentialsRef?.name && group.endsWith('cluster.x-k8s.io')) out.add(`secret:${spec.credentialsRef.namespace ?? ns}/${spec.credentialsRef.name}`);
   for (const parent of (spec.parentRefs ?? []) as Array<{ kind?: string; name?: string; namespace?: string }>) {
     if (parent?.name && (parent.kind ?? 'Gateway') === 'Gateway') out.add(`gateway:${parent.namespace ?? ns}/${parent.name}`);
   }

@@ -12,6 +12,11 @@ export interface ModuleSite<O> {
   options: O;
 }
 
+/** The delivery engine of a cluster: its own setting, the fleet's, or Flux. */
+export function gitopsOf(fleet: FleetConfig, cluster: ClusterConfig): 'flux' | 'argocd' {
+  return cluster.gitops ?? fleet.gitops ?? 'flux';
+}
+
 export function clusterDomain(fleet: FleetConfig, cluster: ClusterConfig): string {
   return cluster.domain ?? `${cluster.name}.${fleet.domain}`;
 }

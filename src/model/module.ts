@@ -98,6 +98,11 @@ export interface Unit {
    * Secrets ("namespace/name") they hold, so units that read them are ordered after this one.
    */
   madeByTask?: { task: string; files: string[]; providesSecrets: string[]; readme: string };
+  /**
+   * Installed outside GitOps, by this bootstrap step (e.g. `clusterctl init`): synth writes no
+   * Kustomization for it, but the CRDs it installs still order the units that use them.
+   */
+  installedBy?: string;
   /** Flux decrypts this unit's SOPS-encrypted files (decryption.provider sops). */
   decryptsSops?: boolean;
   bootstrapPostSync?: { waitForCrds?: string[]; apply?: Array<{ unit: string; file: string }>; rollout?: string[] };

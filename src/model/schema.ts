@@ -22,10 +22,32 @@ const kubeVersion = z.string().superRefine((text, ctx) => {
   if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
 });
 
+const machinePool = z.strictObject({
+  replicas: z.int().min(1, 'must be at least 1'),
+  cores: z.int().min(1, 'must be at least 1'),
+  memoryMiB: z.int().min(1024, 'must be at least 1024 MiB'),
+  diskGiB: z.int().min(10, 'must be at least 10 GiB'),
+});
+
 const provider = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('talos'), version: talosVersion, schematic: z.string().regex(/^[0-9a-f]{64}$/, 'must be an Image Factory schematic id (64 hex digits)').optional(), builtinCoreDNS: z.boolean().optional() }),
   z.strictObject({ kind: z.literal('kind'), nodeImage: z.string().regex(/^[^\s:]+(:[^\s]+)?$/, 'must be an image reference such as kindest/node:v1.33.1').optional(), apiServerPort: z.int().min(1024, 'must be a port from 1024 to 65535').max(65535, 'must be a port from 1024 to 65535').optional() }),
-  z.strictObject({ kind: z.literal('capi'), infrastructure: z.literal('proxmox'), controlPlane: z.literal('talos') }),
+  z.strictObject({
+    kind: z.literal('capi'),
+    managementCluster: label('mgmt'),
+    infrastructure: z.enum(['proxmox', 'docker']),
+    bootstrap: z.enum(['talos', 'kubeadm']),
+    talosVersion: talosVersion.optional(),
+    controlPlane: machinePool,
+    workers: machinePool,
+    proxmox: z.strictObject({
+      sourceNode: label('pve-01'),
+      templateID: z.int().min(100, 'must be a Proxmox VM id (100 or more)'),
+      allowedNodes: z.array(label('pve-01')).optional(),
+      bridge: z.string().regex(/^[a-z][a-z0-9.]*$/, 'must be a Linux bridge such as vmbr0'),
+      machineAddresses: z.array(z.string().regex(/^(\d+\.){3}\d+(-(\d+\.){3}\d+|\/\d+)$/, 'must be an address range "10.40.0.21-10.40.0.40" or a CIDR')).min(1, 'must give CAPMOX at least one range'),
+    }).optional(),
+  }),
 ]);
 
 const network = z.strictObject({
@@ -62,13 +84,17 @@ const moduleInstance = z.custom<ModuleInstance>((x) => {
   return !!m && typeof m.name === 'string' && typeof m.render === 'function';
 }, 'is not a module: call the catalog function, e.g. cilium() rather than cilium');
 
+const gitops = z.enum(['flux', 'argocd']);
+
 const cluster = z.strictObject({
   name: label('infra'),
   provider,
+  gitops: gitops.optional(),
   kubernetesVersion: kubeVersion.optional(),
   domain: domain.optional(),
   network,
-  nodes: z.array(node).min(1, 'must list at least one node'),
+  // Cluster API clusters have machine pools instead (provider.controlPlane, provider.workers)
+  nodes: z.array(node),
   modules: z.array(moduleInstance),
 });
 
@@ -83,6 +109,7 @@ export const fleetSchema = z.strictObject({
   ]).optional(),
   notifications: z.strictObject({ type: z.string().min(1), channel: z.string().optional(), webhookItem: z.string().min(1) }).optional(),
   ci: z.strictObject({ install: z.string().min(1, 'is the npm install spec of Slipway, e.g. git+https://github.com/ORG/slipway.git#COMMIT').optional() }).optional(),
+  gitops: gitops.optional(),
   policy: z.strictObject({
     requiredLabels: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a label key such as app.kubernetes.io/name')).optional(),
     exemptions: z.array(z.strictObject({

@@ -18,6 +18,8 @@ export interface FleetConfig {
   notifications?: NotificationsConfig;
   /** How the generated CI gets Slipway. */
   ci?: CiConfig;
+  /** The delivery engine of every cluster that does not set its own: Flux (default) or Argo CD. */
+  gitops?: GitOpsEngine;
   /** What the policy modules (kyverno, gatekeeper) enforce, and every exemption from it. */
   policy?: PolicyConfig;
   clusters: ClusterConfig[];
@@ -98,9 +100,14 @@ export interface NotificationsConfig {
   webhookItem: string;
 }
 
+/** flux: Flux Kustomizations and HelmReleases; argocd: Argo CD Applications (app of apps). */
+export type GitOpsEngine = 'flux' | 'argocd';
+
 export interface ClusterConfig {
   name: string;
   provider: ProviderConfig;
+  /** This cluster's delivery engine; the fleet's when not set. */
+  gitops?: GitOpsEngine;
   kubernetesVersion?: string;
   /** `<name>.<fleet domain>` when not set. */
   domain?: string;
@@ -133,11 +140,45 @@ export interface KindProvider {
   apiServerPort?: number;
 }
 
-/** Cluster API managed clusters; Slipway renders the Flux side, CAPI templates come later. */
+/**
+ * A cluster made by Cluster API. The management cluster (a cluster of the fleet running the
+ * clusterApi() module) holds its Cluster objects; a cluster that names itself is self-hosted:
+ * a temporary kind cluster creates it, then `clusterctl move` hands its objects over to it.
+ */
 export interface CapiProvider {
   kind: 'capi';
-  infrastructure: 'proxmox';
-  controlPlane: 'talos';
+  /** The fleet cluster whose Cluster API controllers create and manage this one (itself: self-hosted). */
+  managementCluster: string;
+  /** Infrastructure provider: Proxmox (CAPMOX), or Docker (CAPD) for development. */
+  infrastructure: 'proxmox' | 'docker';
+  /** Bootstrap and control-plane providers: Talos (CABPT and CACPPT) or kubeadm. */
+  bootstrap: 'talos' | 'kubeadm';
+  /** Talos release of the machines (bootstrap talos), e.g. "v1.11.2". */
+  talosVersion?: string;
+  controlPlane: MachinePool;
+  workers: MachinePool;
+  /** Where CAPMOX places the machines (infrastructure proxmox). */
+  proxmox?: ProxmoxPlacement;
+}
+
+export interface MachinePool {
+  replicas: number;
+  cores: number;
+  memoryMiB: number;
+  diskGiB: number;
+}
+
+export interface ProxmoxPlacement {
+  /** Proxmox node holding the VM template. */
+  sourceNode: string;
+  /** VM id of the template machines are cloned from (a Talos or kubeadm-ready image). */
+  templateID: number;
+  /** Proxmox nodes machines may run on; the source node when not set. */
+  allowedNodes?: string[];
+  /** Bridge the machines' network device attaches to, e.g. "vmbr0". */
+  bridge: string;
+  /** Addresses CAPMOX hands to machines, on the node subnet: a range "10.40.0.21-10.40.0.40" or CIDRs. */
+  machineAddresses: string[];
 }
 
 export interface NetworkConfig {

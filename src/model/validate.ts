@@ -4,7 +4,10 @@
 import { contains, overlaps, parseCidr, parseIPv4, type Range } from '../k8s/cidr.js';
 import { z } from 'zod';
 import { checkShape } from './schema.js';
-import type { ClusterConfig, FleetConfig } from './types.js';
+import type { CapiProvider, ClusterConfig, FleetConfig } from './types.js';
+
+/** The catalog module that runs the Cluster API controllers (named here so the model needs no catalog import). */
+export const CLUSTER_API_MODULE = 'cluster-api';
 
 export interface ConfigProblem {
   path: string;
@@ -28,6 +31,7 @@ export function validateFleet(fleet: FleetConfig): ConfigProblem[] {
   validateFleetWideAddresses(fleet, report);
   validateMesh(fleet, names, report);
   validatePolicy(fleet, names, report);
+  validateManagement(fleet, names, report);
   return problems;
 }
 
@@ -66,10 +70,50 @@ function validateProviderFields(cluster: ClusterConfig, at: string, report: Repo
     if (cluster.network.bgp) report(`${at}.network.bgp`, 'a kind cluster has no router to peer with; Cilium announces LoadBalancer addresses on the Docker network with L2 announcements instead: leave bgp out');
     return;
   }
+  if (cluster.provider.kind === 'capi') {
+    validateCapi(cluster, cluster.provider, at, report);
+    return;
+  }
+  if (!cluster.nodes.length) report(`${at}.nodes`, 'must list at least one node');
   if (cluster.network.controlPlaneEndpoint === undefined) report(`${at}.network.controlPlaneEndpoint`, `is required on ${kind}: the API VIP or the first control-plane node's address`);
   cluster.nodes.forEach((n, j) => {
     if (n.address === undefined) report(`${at}.nodes[${j}].address`, `is required on ${kind}: the node's static address on the node subnet`);
     if (kind === 'talos' && n.installDisk === undefined) report(`${at}.nodes[${j}].installDisk`, 'is required on talos: the disk Talos installs onto, such as /dev/sda');
+  });
+}
+
+/** A Cluster API cluster: machine pools instead of nodes, and what its providers need. */
+function validateCapi(cluster: ClusterConfig, p: CapiProvider, at: string, report: Report): void {
+  if (cluster.nodes.length) report(`${at}.nodes`, 'Cluster API makes the machines: describe them in provider.controlPlane and provider.workers, and leave nodes empty');
+  if (p.controlPlane.replicas % 2 === 0) report(`${at}.provider.controlPlane.replicas`, `${p.controlPlane.replicas} control-plane machines tolerate no more failures than ${p.controlPlane.replicas - 1}; etcd needs an odd number (1, 3, 5)`);
+  if (p.bootstrap === 'talos' && !p.talosVersion) report(`${at}.provider.talosVersion`, 'is required with bootstrap talos: the Talos release of the machines, such as "v1.11.2"');
+  if (p.bootstrap === 'kubeadm' && p.talosVersion) report(`${at}.provider.talosVersion`, 'is a setting of bootstrap talos; leave it out with kubeadm');
+  if (p.infrastructure === 'proxmox') {
+    if (!p.proxmox) report(`${at}.provider.proxmox`, 'is required with infrastructure proxmox: the template, source node, bridge and machine addresses');
+    if (!cluster.network.controlPlaneEndpoint) report(`${at}.network.controlPlaneEndpoint`, 'is required on Proxmox: the API VIP the control-plane machines share');
+  } else {
+    if (p.proxmox) report(`${at}.provider.proxmox`, `is a setting of infrastructure proxmox; leave it out with ${p.infrastructure}`);
+    if (cluster.network.controlPlaneEndpoint) report(`${at}.network.controlPlaneEndpoint`, 'CAPD puts a load balancer container in front of the API server and sets the endpoint itself; leave it out');
+  }
+}
+
+/** Every Cluster API cluster names a management cluster of the fleet, and that one runs clusterApi(). */
+function validateManagement(fleet: FleetConfig, names: Map<string, number>, report: Report): void {
+  fleet.clusters.forEach((c, i) => {
+    if (c.provider.kind !== 'capi') return;
+    const at = `clusters[${i}].provider.managementCluster`;
+    const k = names.get(c.provider.managementCluster);
+    if (k === undefined) {
+      report(at, `no cluster named "${c.provider.managementCluster}" in this fleet; name the cluster whose Cluster API controllers create this one (or this cluster itself, to be self-hosted)`);
+      return;
+    }
+    const mgmt = fleet.clusters[k];
+    if (!mgmt.modules.some((m) => m.module.name === CLUSTER_API_MODULE)) {
+      report(at, `cluster "${mgmt.name}" does not run the Cluster API controllers: add clusterApi() to its modules`);
+    }
+    if (mgmt.provider.kind === 'capi' && k !== i && mgmt.provider.managementCluster !== mgmt.name) {
+      report(at, `cluster "${mgmt.name}" is itself managed by "${mgmt.provider.managementCluster}"; manage workload clusters from a self-hosted or a Talos/kind management cluster`);
+    }
   });
 }
 
@@ -125,7 +169,7 @@ function validateCluster(cluster: ClusterConfig, at: string, report: Report, fle
     });
   });
 
-  if (!cluster.nodes.some((n) => n.role === 'controlplane')) report(`${at}.nodes`, 'needs at least one node with role "controlplane"');
+  if (cluster.nodes.length && !cluster.nodes.some((n) => n.role === 'controlplane')) report(`${at}.nodes`, 'needs at least one node with role "controlplane"');
   const seenNames = new Map<string, number>();
   cluster.nodes.forEach((node, j) => {
     if (seenNames.has(node.name)) report(`${at}.nodes[${j}].name`, `duplicate node name "${node.name}" (also nodes[${seenNames.get(node.name)}])`);

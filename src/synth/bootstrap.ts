@@ -5,6 +5,7 @@
 // at bootstrap time, so Helmfile and Flux never disagree and a Renovate bump moves both.
 import type { K8sObject } from '../k8s/object.js';
 import type { ClusterPlan, FleetPlan, PlannedUnit } from './plan.js';
+import { applicationFile, isArgo } from './argocd-layout.js';
 import { unitDir } from './flux-layout.js';
 import type { FileTree } from './tree.js';
 import { writeTaskfiles } from './taskfiles.js';
@@ -23,23 +24,28 @@ export interface BootstrapRelease {
   unit: PlannedUnit;
   name: string;
   namespace: string;
-  /** repository-relative path of the HelmRelease file */
+  /** repository-relative path of the HelmRelease file (the Application file on Argo CD clusters) */
   helmReleaseFile: string;
+  /** Where in that file the release's values are: a HelmRelease's spec.values, an Application's Helm source. */
+  valuesField: string;
   chart: ChartSource;
   needs: string[];
 }
 
 type ChartSource =
   | { kind: 'oci'; file: string }
-  | { kind: 'repository'; repoName: string; repoUrl: string; chartName: string };
+  | { kind: 'repository'; repoName: string; repoUrl: string; chartName: string; versionField: string }
+  /** an Argo CD Application's OCI Helm source: registry, chart and version are read from it */
+  | { kind: 'argo-oci'; file: string };
 
 /** CRDs shipped as a release manifest of a Git source, applied with kubectl in phase 0. */
 export interface BootstrapManifest {
   unit: PlannedUnit;
   /** release URL with `{tag}` */
   url: string;
-  /** repository-relative path of the GitRepository whose `spec.ref.tag` fills `{tag}` */
+  /** repository-relative path of the file whose `tagField` (yq path) fills `{tag}` */
   gitRepositoryFile: string;
+  tagField: string;
 }
 
 export interface ClusterBootstrap {
@@ -54,7 +60,7 @@ export interface ClusterBootstrap {
 
 export function writeBootstrap(plan: FleetPlan, tree: FileTree): void {
   const clusters = plan.clusters.map((cp) => {
-    const cb = planBootstrap(cp);
+    const cb = planBootstrap(cp, isArgo(plan.fleet, cp));
     const base = `bootstrap/${cp.cluster.name}/helmfile.d`;
     if (cb.crdReleases.length) {
       cb.crdsHelmfile = `${base}/00-crds.yaml`;
@@ -73,7 +79,10 @@ export function writeBootstrap(plan: FleetPlan, tree: FileTree): void {
   writeTaskfiles(plan, clusters, tree);
 }
 
-function planBootstrap(cp: ClusterPlan): ClusterBootstrap {
+/** The Argo CD Application's Helm source, always the first of its sources. */
+const ARGO_HELM = '(index .spec.sources 0)';
+
+function planBootstrap(cp: ClusterPlan, argo: boolean): ClusterBootstrap {
   const crdReleases: BootstrapRelease[] = [];
   const crdManifests: BootstrapManifest[] = [];
   const appReleases: BootstrapRelease[] = [];
@@ -83,7 +92,10 @@ function planBootstrap(cp: ClusterPlan): ClusterBootstrap {
     if (u.unit.crdManifest) {
       const git = files.find((f) => f.objects.some((o) => o.kind === 'GitRepository'));
       if (!git) throw new Error(`module ${u.module.name}: unit "${u.unit.name}" has a crdManifest but no GitRepository`);
-      crdManifests.push({ unit: u, url: u.unit.crdManifest, gitRepositoryFile: git.path });
+      crdManifests.push(argo
+        // on Argo CD the tag is the upstream Git source's targetRevision
+        ? { unit: u, url: u.unit.crdManifest, gitRepositoryFile: applicationFile(cp.cluster.name, u), tagField: '.spec.sources[0].targetRevision' }
+        : { unit: u, url: u.unit.crdManifest, gitRepositoryFile: git.path, tagField: '.spec.ref.tag' });
       continue;
     }
     const hrFile = files.find((f) => f.objects.some((o) => o.kind === 'HelmRelease'));
@@ -93,8 +105,9 @@ function planBootstrap(cp: ClusterPlan): ClusterBootstrap {
       unit: u,
       name: hr.metadata.name,
       namespace: hr.metadata.namespace ?? u.namespace.name,
-      helmReleaseFile: hrFile.path,
-      chart: chartSource(hr, files),
+      helmReleaseFile: argo ? applicationFile(cp.cluster.name, u) : hrFile.path,
+      valuesField: argo ? `${ARGO_HELM}.helm.valuesObject` : '.spec.values',
+      chart: argo ? argoChart(hr, files, applicationFile(cp.cluster.name, u)) : chartSource(hr, files),
       needs: [],
     };
     (u.unit.bootstrap === 'crds' ? crdReleases : appReleases).push(release);
@@ -117,7 +130,14 @@ function chartSource(hr: K8sObject, files: Array<{ path: string; objects: K8sObj
   const repo = files.flatMap((f) => f.objects).find((o) => o.kind === 'HelmRepository' && o.metadata.name === c.sourceRef.name);
   const url = (repo?.spec as { url?: string } | undefined)?.url;
   if (!url) throw new Error(`HelmRelease ${hr.metadata.name}: HelmRepository ${c.sourceRef.name} is not in the same folder`);
-  return { kind: 'repository', repoName: repoName(url), repoUrl: url, chartName: c.chart };
+  return { kind: 'repository', repoName: repoName(url), repoUrl: url, chartName: c.chart, versionField: 'spec.chart.spec.version' };
+}
+
+/** The same chart, read from the Application that replaces the HelmRelease on Argo CD clusters. */
+function argoChart(hr: K8sObject, files: Array<{ path: string; objects: K8sObject[] }>, appFile: string): ChartSource {
+  const flux = chartSource(hr, files);
+  if (flux.kind === 'repository') return { ...flux, versionField: `${ARGO_HELM}.targetRevision` };
+  return { kind: 'argo-oci', file: appFile };
 }
 
 const repoName = (url: string) => url.replace(/^https?:\/\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase();
@@ -180,7 +200,14 @@ function helmfile(purpose: string, defaults: object, releases: BootstrapRelease[
 function chartFields(r: BootstrapRelease): { chart: string; version: string } {
   const read = (file: string, field: string) => `{{ (fromYaml (readFile "${TO_ROOT}${file}")).${field} }}`;
   if (r.chart.kind === 'oci') return { chart: read(r.chart.file, 'spec.url'), version: read(r.chart.file, 'spec.ref.tag') };
-  return { chart: `${r.chart.repoName}/${r.chart.chartName}`, version: read(r.helmReleaseFile, 'spec.chart.spec.version') };
+  if (r.chart.kind === 'argo-oci') {
+    const field = (f: string) => `{{ ${ARGO_HELM.replace('.spec', `(fromYaml (readFile "${TO_ROOT}${(r.chart as { file: string }).file}")).spec`)}.${f} }}`;
+    return { chart: `oci://${field('repoURL')}/${field('chart')}`, version: field('targetRevision') };
+  }
+  const versionField = r.chart.versionField;
+  return { chart: `${r.chart.repoName}/${r.chart.chartName}`, version: versionField.startsWith('(')
+    ? `{{ ${versionField.replace('.spec', `(fromYaml (readFile "${TO_ROOT}${r.helmReleaseFile}")).spec`)} }}`
+    : read(r.helmReleaseFile, versionField) };
 }
 
 function postSyncHooks(r: BootstrapRelease, cp: ClusterPlan): object[] {
@@ -191,6 +218,8 @@ function postSyncHooks(r: BootstrapRelease, cp: ClusterPlan): object[] {
   for (const { unit, file } of spec.apply ?? []) {
     const target = cp.units.find((u) => u.unit.name === unit);
     if (!target) throw new Error(`module ${r.unit.module.name}: bootstrap applies ${file} of unit "${unit}", which this cluster does not have`);
+    // a file with nothing in it is not written (no pools, no BGP peers): nothing to apply
+    if (!target.unit.files.find((f) => f.file === file)?.objects.length) continue;
     hooks.push(hook(['apply', '--server-side', '--force-conflicts', `--filename=${TO_ROOT}${unitDir(cp.cluster.name, target)}/${file}`]));
   }
   for (const workload of spec.rollout ?? []) hooks.push(hook([`--namespace=${r.namespace}`, 'rollout', 'status', workload, '--timeout=10m']));
@@ -199,5 +228,8 @@ function postSyncHooks(r: BootstrapRelease, cp: ClusterPlan): object[] {
 
 function valuesTemplate(r: BootstrapRelease): string {
   // a values file's paths are relative to its own folder: bootstrap/<cluster>/helmfile.d/values/
-  return `{{ (fromYaml (readFile "../${TO_ROOT}${r.helmReleaseFile}")).spec.values | toYaml }}\n`;
+  const doc = `(fromYaml (readFile "../${TO_ROOT}${r.helmReleaseFile}"))`;
+  return r.valuesField.startsWith('(')
+    ? `{{ ${r.valuesField.replace('.spec', `${doc}.spec`)} | toYaml }}\n`
+    : `{{ ${doc}${r.valuesField} | toYaml }}\n`;
 }

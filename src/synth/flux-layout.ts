@@ -7,6 +7,7 @@
 //   kubernetes/<cluster>/apps/<ns>/<module>/ks.yaml  one Flux Kustomization per unit
 //   kubernetes/<cluster>/apps/<ns>/<module>/<dir>/   the unit's manifests
 import { namespace as namespaceObject } from '../k8s/builders.js';
+import { gitopsOf } from '../k8s/fleet.js';
 import { namespaceBaseline } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import type { ClusterPlan, FleetPlan, PlannedUnit } from './plan.js';
@@ -27,6 +28,7 @@ const RECONCILE = { interval: '1h', retryInterval: '2m', prune: true } as const;
 
 export function writeFluxLayout(plan: FleetPlan, tree: FileTree): void {
   for (const cp of plan.clusters) {
+    if (gitopsOf(plan.fleet, cp.cluster) !== 'flux') continue;
     writeEntryPoint(plan, cp, tree);
     writeApps(cp, tree);
   }
@@ -85,7 +87,8 @@ function writeApps(cp: ClusterPlan, tree: FileTree): void {
   const root = appsRoot(name);
   tree.add(`${root}/kustomization.yaml`, kustomization(cp.namespaces.map((n) => `./${n.name}`)));
   for (const ns of cp.namespaces) {
-    const members = cp.units.filter((u) => u.namespace.name === ns.name);
+    // a unit installed outside GitOps (clusterctl init) has no Kustomization
+    const members = cp.units.filter((u) => u.namespace.name === ns.name && !u.unit.installedBy);
     const modules = [...new Set(members.map((u) => u.module.name))].sort();
     const files = ['./namespace.yaml'];
     tree.add(`${root}/${ns.name}/namespace.yaml`, toYamlDocuments([namespaceObject(ns.name, ns.podSecurity)]));

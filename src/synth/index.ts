@@ -2,11 +2,13 @@
 // writeTree() puts the result on disk.
 import type { FleetConfig } from '../model/types.js';
 import { writeBootstrap } from './bootstrap.js';
+import { writePlanTaskfile } from './bootstrap-plan.js';
 import { writeCheckConfig } from './check-config.js';
 import { writeCi } from './ci.js';
 import { writeReadme } from './docs.js';
 import { writeRenovate } from './renovate.js';
 import { writeFluxLayout } from './flux-layout.js';
+import { writeArgoLayout } from './argocd-layout.js';
 import { planFleet, type FleetPlan } from './plan.js';
 import { writeKind } from './kind.js';
 import { writeTalos } from './talos.js';
@@ -26,9 +28,11 @@ export function synthesize(fleet: FleetConfig, options: SynthOptions = {}): Synt
   const plan = planFleet(fleet);
   const tree = new FileTree();
   writeFluxLayout(plan, tree);
+  writeArgoLayout(plan, tree);
   writeTalos(plan, tree);
   writeKind(plan, tree);
   writeBootstrap(plan, tree);
+  writePlanTaskfile(plan, tree);
   writeCheckConfig(plan, tree);
   writeCi(plan, tree, fleet.ci?.install ?? options.slipwaySource);
   writeRenovate(plan, tree);

@@ -9,7 +9,10 @@ import { ModuleConfigError, type ModuleDefinition, type NamespaceSpec, type Unit
 import { mergeOptions } from '../model/options.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
 import { devOverrides, isDevCluster, KIND_STORAGE_CLASS } from './dev-profile.js';
-import { localProvider, localSecretsModule, localSecretsUnit, takeSecretNeeds, type SecretNeed } from './local-secrets.js';
+import { localProvider, localSecretsModule, localSecretsUnit, takeSecretNeeds, type LocalProvider, type SecretNeed } from './local-secrets.js';
+import { addCapiUnits } from './capi.js';
+import { argoIncompatibilities } from './argocd-layout.js';
+import { gitopsOf } from '../k8s/fleet.js';
 
 export interface PlannedUnit {
   unit: Unit;
@@ -50,22 +53,42 @@ export class PlanError extends Error {
 const AMBIENT = [/^namespace:(kube-system|flux-system|default)$/, /^secret:/, /^configmap:/];
 
 /** Facts whose absence is a config mistake: no enabled module provides them. */
-const MUST_BE_PROVIDED = /^(crd|namespace|storageclass|volumesnapshotclass|clusterissuer|clustersecretstore|gatewayclass|gateway|source):/;
+const MUST_BE_PROVIDED = /^(crd|namespace|storageclass|volumesnapshotclass|clusterissuer|clustersecretstore|gatewayclass|gateway|source|clusterclass):/;
 
 export function planFleet(fleet: FleetConfig): FleetPlan {
   const problems: ConfigProblem[] = [];
-  const clusters = fleet.clusters.map((cluster, i) => planCluster(fleet, cluster, `clusters[${i}]`, problems));
+  // two phases: every cluster's units first, then the Cluster API objects of each workload
+  // cluster join its management cluster (they are made from the workload cluster's own units),
+  // and only then dependsOn and waves
+  const rendered = fleet.clusters.map((cluster, i) => renderCluster(fleet, cluster, `clusters[${i}]`, problems));
+  addCapiUnits(fleet, rendered, problems);
+  const clusters = rendered.map((r, i) => wireCluster(r, `clusters[${i}]`, problems));
   if (problems.length) throw new PlanError(problems);
   return { fleet, clusters };
 }
 
-function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, problems: ConfigProblem[]): ClusterPlan {
+/** A cluster's units before they are ordered; `addUnit` takes units made elsewhere (Cluster API). */
+export interface RenderedCluster {
+  fleet: FleetConfig;
+  cluster: ClusterConfig;
+  domain: string;
+  units: PlannedUnit[];
+  secretNeeds: SecretNeed[];
+  /** The fleet's local secrets provider, if any. */
+  local: LocalProvider | undefined;
+  addUnit(unit: Unit, module: ModuleDefinition<object>, configPath: string): void;
+}
+
+function renderCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, problems: ConfigProblem[]): RenderedCluster {
   const domain = cluster.domain ?? `${cluster.name}.${fleet.domain}`;
   const enabled = new Set(cluster.modules.map((m) => m.module.name));
   const units: PlannedUnit[] = [];
   const local = localProvider(fleet);
   const secretNeeds: SecretNeed[] = [];
-  const addUnit = (unit: Unit, module: ModuleDefinition<object>, configPath: string, secrets: SecretNeed[] = []) => {
+  const addUnit = (made: Unit, module: ModuleDefinition<object>, configPath: string) => {
+    // the local providers deliver the credentials a module asks the secret store for
+    const { unit, needs: secrets } = local ? takeSecretNeeds(made) : { unit: made, needs: [] };
+    secretNeeds.push(...secrets);
     const provides = new Set<Fact>((unit.installsCrds ?? []).map((k) => crdFactOf(k)));
     // the Secrets a local provider delivers in its place, which the unit's objects read
     const uses = new Set<Fact>([...(unit.chartUsesCrds ?? []).map((k) => crdFactOf(k)), ...secrets.map((n) => `secret:${n.namespace}/${n.name}`)]);
@@ -92,14 +115,15 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
       problems.push({ path: `${at}.modules[${j}]`, message: err.message });
       return;
     }
-    for (const made of rendered) {
-      // the local providers deliver the credentials a module asks the secret store for
-      const { unit, needs } = local ? takeSecretNeeds(made) : { unit: made, needs: [] };
-      secretNeeds.push(...needs);
-      addUnit(unit, module, `${at}.modules[${j}]`, needs);
-    }
+    for (const made of rendered) addUnit(made, module, `${at}.modules[${j}]`);
   });
-  if (local && secretNeeds.length) addUnit(localSecretsUnit(local, cluster.name, secretNeeds), localSecretsModule, 'secrets');
+  return { fleet, cluster, domain, units, secretNeeds, local, addUnit };
+}
+
+function wireCluster(r: RenderedCluster, at: string, problems: ConfigProblem[]): ClusterPlan {
+  const { cluster, domain, units, secretNeeds } = r;
+  const { local } = r;
+  if (local && secretNeeds.length) r.addUnit(localSecretsUnit(local, cluster.name, secretNeeds), localSecretsModule, 'secrets');
 
   const names = new Map<string, PlannedUnit>();
   for (const u of units) {
@@ -124,7 +148,8 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
       if (u.provides.has(fact)) continue; // e.g. a CRD object or source in the same folder
       const from = (providers.get(fact) ?? []).filter((p) => p !== u);
       if (from.length) {
-        from.forEach((p) => deps.add(p.unit.name));
+        // what the bootstrap installs before GitOps starts is no dependency GitOps can wait on
+        from.filter((p) => !p.unit.installedBy).forEach((p) => deps.add(p.unit.name));
       } else if (namespaceFacts.has(fact) || AMBIENT.some((re) => re.test(fact)) || (isDevCluster(cluster) && fact === `storageclass:${KIND_STORAGE_CLASS}`)) {
         // namespaces are applied by the parent Kustomization before any unit reconciles
       } else if (MUST_BE_PROVIDED.test(fact)) {
@@ -134,10 +159,19 @@ function planCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, pro
     u.dependsOn = [...deps].sort();
   }
 
+  if (gitopsOf(r.fleet, cluster) === 'argocd') {
+    for (const u of units) {
+      for (const what of argoIncompatibilities(u.unit)) {
+        problems.push({ path: u.configPath, message: `module "${u.module.name}" (unit "${u.unit.name}") uses ${what}, which Argo CD has no equivalent of; cluster "${cluster.name}" is delivered by Argo CD (gitops: 'argocd')` });
+      }
+    }
+  }
+
   const depMap = new Map(units.map((u) => [u.unit.name, u.dependsOn]));
-  const cycle = findCycle([...names.keys()], depMap);
+  const reconciled = [...names.values()].filter((u) => !u.unit.installedBy).map((u) => u.unit.name);
+  const cycle = findCycle(reconciled, depMap);
   if (cycle) problems.push({ path: `${at}.modules`, message: `the modules depend on each other in a cycle: ${cycle.join(' → ')}` });
-  const waves = computeWaves([...names.keys()], depMap);
+  const waves = computeWaves(reconciled, depMap);
   for (const u of units) u.wave = waves.get(u.unit.name) ?? 0;
   units.sort((a, b) => a.wave - b.wave || a.unit.name.localeCompare(b.unit.name));
   return { cluster, domain, units, namespaces, waves: groupWaves(waves), criticalPath: criticalPath(waves, depMap), secretNeeds };

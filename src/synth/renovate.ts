@@ -16,6 +16,8 @@ export function writeRenovate(plan: FleetPlan, tree: FileTree): void {
     $schema: 'https://docs.renovatebot.com/renovate-schema.json',
     extends: ['config:recommended'],
     flux: { managerFilePatterns: FLUX_FILES },
+    // Argo CD Applications' Helm sources (clusters with gitops: 'argocd')
+    ...(plan.clusters.some((c) => (c.cluster.gitops ?? plan.fleet.gitops) === 'argocd') ? { argocd: { managerFilePatterns: ['/(^|/)kubernetes/.+\\.app\\.yaml$/'] } } : {}),
     customManagers: [
       {
         customType: 'regex',

@@ -51,8 +51,40 @@ export function isCustomResourceDefinition(doc: unknown): doc is Json {
   );
 }
 
+/**
+ * A Gatekeeper ConstraintTemplate: Gatekeeper makes the CRD of its constraints from it, with the
+ * template's parameters schema under spec.parameters. `match` is Gatekeeper's own structure,
+ * left open here (its schema is not in the template).
+ */
+function constraintSchemas(doc: Json): Array<[GroupVersionKind, CrdVersionSchema]> {
+  const spec = doc.spec;
+  const crd = isObject(spec) && isObject(spec.crd) && isObject(spec.crd.spec) ? spec.crd.spec : undefined;
+  const kind = crd && isObject(crd.names) && typeof crd.names.kind === 'string' ? crd.names.kind : undefined;
+  if (!kind) return [];
+  const parameters = isObject(crd!.validation) && isObject(crd!.validation.openAPIV3Schema) ? crd!.validation.openAPIV3Schema : { 'x-kubernetes-preserve-unknown-fields': true };
+  const open = { 'x-kubernetes-preserve-unknown-fields': true };
+  const schema: Json = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          enforcementAction: { type: 'string' },
+          scopedEnforcementActions: { type: 'array', items: { type: 'object', ...open } },
+          match: { type: 'object', ...open },
+          parameters,
+        },
+      },
+      status: { type: 'object', ...open },
+    },
+  };
+  const crdName = `${kind.toLowerCase()}.constraints.gatekeeper.sh`;
+  return ['v1beta1', 'v1', 'v1alpha1'].map((version) => [{ group: 'constraints.gatekeeper.sh', version, kind }, { crdName, schema }]);
+}
+
 /** Each served version's openAPIV3Schema; v1beta1 CRDs may keep one schema for all versions. */
 function servedSchemas(doc: unknown): Array<[GroupVersionKind, CrdVersionSchema]> {
+  if (isObject(doc) && doc.kind === 'ConstraintTemplate' && typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('templates.gatekeeper.sh/')) return constraintSchemas(doc);
   if (!isCustomResourceDefinition(doc)) return [];
   const spec = doc.spec;
   const metadata = doc.metadata;

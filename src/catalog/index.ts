@@ -32,6 +32,7 @@ export { podinfo } from './podinfo.js';
 export { prometheusOperatorCrds } from './prometheus-operator-crds.js';
 export { reloader } from './reloader.js';
 export { rookCeph } from './rook-ceph.js';
+export { sealedSecrets } from './sealed-secrets.js';
 export { snapshotController } from './snapshot-controller.js';
 export { spegel } from './spegel.js';
 export { tetragon } from './tetragon.js';

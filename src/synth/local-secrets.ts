@@ -117,6 +117,25 @@ function readme(provider: LocalProvider, cluster: string, task: string, needs: S
     ...needs.flatMap((n) => n.keys.map((k) => `| \`${n.namespace}/${n.name}\` | \`${k.key}\` | \`.secrets/${k.source}\` |`)),
     '',
   ];
+  lines.push(...(provider === 'sops' ? [
+    '## Rotating',
+    '',
+    '- A value: change its file under `.secrets/`, run the task again (only Secrets whose sources changed are rewritten), commit.',
+    '- A recipient: change `fleet.secrets.ageRecipients` in slipway.config.ts, synth, then `sops updatekeys` each file here and commit;',
+    '  a new cluster key also goes into `.secrets/sops/age.agekey` and `task bootstrap:secrets`.',
+    '',
+  ] : [
+    '## Rotating the sealing key (runbook)',
+    '',
+    `1. \`task secrets:rotate-key CLUSTER=${cluster}\` keeps the old key pair under \`.secrets/sealed-secrets/${cluster}/retired/\` and makes a new one.`,
+    `2. \`task bootstrap:secrets CLUSTER=${cluster}\` adds the new key as a Secret labelled active; the old key Secrets stay, so everything sealed before still unseals.`,
+    '3. Restart the controller so it seals with the newest key: `kubectl -n sealed-secrets rollout restart deployment/sealed-secrets-controller`.',
+    `4. \`task secrets:seal CLUSTER=${cluster} FORCE=1\` reseals every Secret with the new certificate; commit and let Flux apply it.`,
+    '5. Check that every SealedSecret is Synced (`kubectl get sealedsecrets -A`), then delete the old key Secret (`kubectl -n sealed-secrets get secrets -l sealedsecrets.bitnami.com/sealed-secrets-key`).',
+    '',
+    'Rotating the key does not rotate the values: a leaked value is changed at its source, in `.secrets/`, and resealed.',
+    '',
+  ]));
   const templated = needs.filter((n) => n.templates);
   if (templated.length) {
     lines.push('Some values are whole files, rendered from these templates (fill in the `{{ … }}` parts):', '');

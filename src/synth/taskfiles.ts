@@ -10,6 +10,7 @@ import type { ClusterPlan, FleetPlan } from './plan.js';
 import { drillScript, restoreTargets } from './restore-drill.js';
 import { argoEntry, isArgo } from './argocd-layout.js';
 import { kindApiPort, kindConfigPath } from './kind.js';
+import { SEALED_SECRETS_NS, SEALING_KEY_SECRET } from '../catalog/sealed-secrets.js';
 import { LOCAL_SECRETS_UNIT, localProvider, secretList, secretListPath, SOPS_KEY_SECRET, sopsConfig, type LocalProvider } from './local-secrets.js';
 import { LOCAL_VAULT, onePasswordVault, secretVault, usesLocalVault, type SecretVault } from './vault.js';
 import type { FileTree } from './tree.js';
@@ -104,7 +105,7 @@ function secretTasks(provider: LocalProvider, clusters: ClusterPlan[]): object {
   const build = loop([
     `file="${out}/$ns/$name.${suffix}.yaml"; args=""; fresh=1`,
     `for pair in $(echo "$pairs" | tr ',' ' '); do src="${vault}/\${pair#*=}"; args="$args --from-file=\${pair%%=*}=$src"; test "$file" -nt "$src" || fresh=0; done`,
-    `if [ "$fresh" = 1 ]; then continue; fi`,
+    `if [ "$fresh" = 1 ] && [ -z "{{.FORCE}}" ]; then continue; fi`,
     `mkdir -p "$(dirname "$file")"`,
     `kubectl create secret generic "$name" --namespace "$ns" $args --dry-run=client -o yaml | ${write} > "$file.tmp"`,
     `mv "$file.tmp" "$file"`,
@@ -114,9 +115,32 @@ function secretTasks(provider: LocalProvider, clusters: ClusterPlan[]): object {
     ? { sh: 'command -v sops', msg: 'install sops (https://github.com/getsops/sops) to encrypt the Secrets' }
     : { sh: 'command -v kubeseal', msg: 'install kubeseal (https://github.com/bitnami-labs/sealed-secrets) to seal the Secrets' };
   const task = provider === 'sops' ? 'encrypt' : 'seal';
+  const keyDir = `${vault}/sealed-secrets/{{.CLUSTER}}`;
+  // the sealing key pair: RSA 4096 like the controller's own, ten years like its certificates
+  const newKey = (dir: string) => `mkdir -p "${dir}" && openssl req -x509 -nodes -newkey rsa:4096 -days 3650 -subj "/CN=sealed-secret/O=sealed-secret" -keyout "${dir}/tls.key" -out "${dir}/tls.crt" && chmod 600 "${dir}/tls.key"`;
+  const keyTasks = provider === 'sealed-secrets' ? {
+    key: {
+      desc: 'Make the cluster\'s sealing key pair in .secrets/sealed-secrets/<cluster>/ once; the bootstrap installs it as the controller\'s active key',
+      ...perCluster(names),
+      status: [`test -f "${keyDir}/tls.crt"`],
+      cmds: [newKey(keyDir)],
+    },
+    'rotate-key': {
+      desc: 'Key rotation (runbook in the cluster-secrets README): keep the old key for unsealing, make a new active one, reseal everything with it',
+      ...perCluster(names, [{ sh: `test -f "${keyDir}/tls.crt"`, msg: 'no sealing key yet; run task secrets:key CLUSTER={{.CLUSTER}}' }]),
+      vars: { STAMP: { sh: 'date -u +%Y%m%d%H%M%S' } },
+      cmds: [
+        `mkdir -p "${keyDir}/retired/{{.STAMP}}" && mv "${keyDir}/tls.crt" "${keyDir}/tls.key" "${keyDir}/retired/{{.STAMP}}/"`,
+        newKey(keyDir),
+        // every sealed file is older than the new key now: the next seal rewrites them all
+        'echo "new sealing key made; next: task bootstrap:secrets CLUSTER={{.CLUSTER}} (adds it as the active key, the old one stays for unsealing), then task secrets:seal CLUSTER={{.CLUSTER}} FORCE=1, commit, and after Flux applied them delete the old key Secret"',
+      ],
+    },
+  } : {};
   return {
     version: '3',
     tasks: {
+      ...keyTasks,
       [task]: {
         desc: provider === 'sops'
           ? 'Build the cluster\'s Secrets from .secrets/ and write them SOPS-encrypted (recipients in .sops.yaml); unchanged ones are skipped'
@@ -354,6 +378,14 @@ function bootstrapTasks(plan: FleetPlan, clusters: ClusterBootstrap[], vault: Se
           `${kubectl} -n argocd create secret generic repo-fleet --from-literal=type=git --from-literal=url="${plan.fleet.git.url}" --from-literal=sshPrivateKey="${vault.read('flux', 'deploy-key')}" --dry-run=client -o yaml ` +
             `| ${kubectl} label --local -f - argocd.argoproj.io/secret-type=repository -o yaml | ${apply}`,
         ] : [])),
+        ...(plan.fleet.secrets?.provider === 'sealed-secrets' ? [
+          // the repository's sealing key, active before the controller starts; a rotated key is a new
+          // Secret beside the old ones, which stay so everything sealed before still unseals
+          `${kubectl} create namespace ${SEALED_SECRETS_NS} --dry-run=client -o yaml | ${apply}`,
+          `${kubectl} -n ${SEALED_SECRETS_NS} create secret tls ${SEALING_KEY_SECRET}-$(openssl x509 -noout -fingerprint -sha256 -in "{{.ROOT_DIR}}/${LOCAL_VAULT}/sealed-secrets/{{.CLUSTER}}/tls.crt" | cut -d= -f2 | tr -d : | cut -c1-12 | tr A-F a-f) ` +
+            `--cert="{{.ROOT_DIR}}/${LOCAL_VAULT}/sealed-secrets/{{.CLUSTER}}/tls.crt" --key="{{.ROOT_DIR}}/${LOCAL_VAULT}/sealed-secrets/{{.CLUSTER}}/tls.key" --dry-run=client -o yaml ` +
+            `| ${kubectl} label --local -f - sealedsecrets.bitnami.com/sealed-secrets-key=active -o yaml | ${apply}`,
+        ] : []),
         ...(plan.fleet.secrets?.provider === 'sops' ? [
           // the age key Flux decrypts the repository's SOPS Secrets with (decryption.secretRef)
           `${kubectl} -n flux-system create secret generic ${SOPS_KEY_SECRET} --from-literal=age.agekey="${vault.read('sops', 'age.agekey')}" --dry-run=client -o yaml | ${apply}`,

@@ -11,7 +11,7 @@ import type { BuildOutcome, BuiltResource, DirectoryBuilder } from '../flux/buil
 import type { FluxCluster, FluxKustomization, FluxProblem, HelmReleaseInfo, SourcePosition } from '../flux/model.js';
 import type { ScannedDocument } from '../flux/scan.js';
 import { ScopeIndex } from '../flux/scope.js';
-import { isMap, map, metadataOf, objectIdOf, str } from '../flux/yaml-util.js';
+import { isMap, map, metadataOf, normalizeRel, objectIdOf, str } from '../flux/yaml-util.js';
 import { applicationSetDocuments, discoverArgoClusters, type ArgoClusterEntry } from './discover.js';
 import { readDirectorySource } from './directory.js';
 import { helmSourceRelease } from './helm.js';
@@ -60,7 +60,7 @@ async function loadTree(root: string, builder: DirectoryBuilder, entry: ArgoClus
   // this repository's URL as the roots name it: their git sources that exist here are this repository
   const selfUrl = entry.roots
     .flatMap((r) => sourceEntries(r.object).map((s) => s.entry))
-    .find((e) => str(e.repoURL) && str(e.path) !== undefined && !str(e.chart) && folderExists(root, String(e.path).replace(/^\.\//, '')))?.repoURL as string | undefined;
+    .find((e) => str(e.repoURL) && str(e.path) !== undefined && !str(e.chart) && folderExists(root, normalizeRel(String(e.path))))?.repoURL as string | undefined;
 
   let level: Pending[] = entry.roots.map((r) => ({ object: r.object, origin: { file: r.file, line: r.line }, level: 0 }));
   while (level.length > 0 && units.size < MAX_APPLICATIONS) {

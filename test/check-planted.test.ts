@@ -355,7 +355,9 @@ describe('planted defects', () => {
     // and a release that never becomes ready, egress that cuts the API or DNS: test/check-wait-egress.test.ts
     const plantedElsewhere = ['ref/missing', 'flux/ownership-conflict', 'flux/ordering-deadlock', 'bootstrap/path-missing',
       'helm/wait-never-ready', 'network/egress-essentials'];
-    assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts, ...plantedElsewhere].sort());
+    // Argo CD repositories: test/argocd.test.ts (fixtures in test/fixtures/argocd)
+    const plantedInArgo = ['argocd/sync-wave-order', 'argocd/source-missing', 'argocd/applicationset'];
+    assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts, ...plantedElsewhere, ...plantedInArgo].sort());
   });
 });
 

@@ -70,13 +70,18 @@ export async function loadAndCheck(root: string, options: CheckOptions = {}, sta
   });
   const { findings, exemptions } = await checkLoaded(root, repo, config, options);
   const result: CheckResult = {
-    clusters: repo.clusters.map((c) => ({
-      name: c.name,
-      root: c.root,
-      kustomizations: c.kustomizations.length,
-      resources: c.kustomizations.reduce((n, k) => n + k.resources.length, 0),
-      helmReleases: countHelmReleases(c),
-    })),
+    clusters: repo.clusters.map((c) => {
+      // an Argo CD tree: its Applications are counted as such (and its Helm sources as helmReleases)
+      const applications = c.kustomizations.filter((k) => k.kind === 'Application').length;
+      return {
+        name: c.name,
+        root: c.root,
+        kustomizations: c.kustomizations.length - applications,
+        resources: c.kustomizations.reduce((n, k) => n + k.resources.length, 0),
+        helmReleases: countHelmReleases(c),
+        ...(c.delivery ? { delivery: c.delivery, applications } : {}),
+      };
+    }),
     findings,
     exemptions,
     documents: repo.clusters.reduce((n, c) => n + c.documents, 0),
@@ -138,10 +143,13 @@ function placeRendered(f: Finding, ctx: CheckContext): Finding {
   const rendered = ctx.renderedAt(f.file, r.kind, r.namespace, r.name);
   if (!rendered) return f;
   const { hr, template } = rendered;
-  const at = ctx.locator.locate(hr.origin, hr.values ? '/spec/values' : '');
+  // an Argo CD Helm source: at its helm.valuesObject, else at the source
+  const pointer = hr.application ? (hr.values ? `${hr.application.pointer}/helm/valuesObject` : hr.application.pointer) : hr.values ? '/spec/values' : '';
+  const at = ctx.locator.locate(hr.origin, pointer);
+  const by = hr.application ? `Application ${hr.application.key} (Helm release ${hr.key})` : `HelmRelease ${hr.key}`;
   return {
     ...f, line: at.line ?? f.line, column: at.column,
-    message: `${f.message} (rendered by HelmRelease ${hr.key}${template ? ` from ${template}` : ''})`,
+    message: `${f.message} (rendered by ${by}${template ? ` from ${template}` : ''})`,
     renderedBy: { helmRelease: hr.key, ...(template ? { template } : {}) },
   };
 }

@@ -50,6 +50,9 @@ export interface ClusterSummary {
   resources: number;
   /** HelmReleases: all, rendered through Helm, and not verified (chart unavailable). */
   helmReleases: { total: number; rendered: number; notVerified: number };
+  /** Argo CD trees only: 'argocd', and how many Applications (their Helm sources count as helmReleases). */
+  delivery?: 'argocd';
+  applications?: number;
 }
 
 /** An exemption from .slipway.yaml, with whether it matched anything (auditable, seed 002). */

@@ -29,6 +29,9 @@ export interface Rule {
 /** How to exempt, the same for every rule. */
 export const EXEMPT_HOWTO = 'add to .slipway.yaml: exemptions: [{ rule: <id>, namespace/name/kind/path/cluster: …, reason: "why this is acceptable" }]';
 
+/** How a message names a unit: "Kustomization ns/name", or "Application ns/name" for Argo CD. */
+export const unitLabel = (ks: { kind?: string; key: string }): string => `${ks.kind ?? 'Kustomization'} ${ks.key}`;
+
 /** How a finding names the Flux Kustomization it is about. */
 export const kustomizationRef = (ks: { namespace: string; name: string }): ResourceRef =>
   ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ks.namespace, name: ks.name });

@@ -70,6 +70,11 @@ export class ClusterUniverse {
     for (const ns of SYSTEM_NAMESPACES) this.add('Namespace', undefined, ns);
     // Flux runs in the namespace of the cluster's root Kustomizations
     for (const ks of cluster.kustomizations.filter((k) => !k.parent)) this.add('Namespace', undefined, ks.namespace);
+    // an Argo CD Application with CreateNamespace=true creates its destination namespace
+    for (const ks of cluster.kustomizations) {
+      const dest = ks.application?.destination.namespace;
+      if (dest && ks.application!.syncOptions.some((o) => o.replace(/\s/g, '') === 'CreateNamespace=true')) this.add('Namespace', undefined, dest);
+    }
     for (const [kind, ns, name] of BUILT_IN) this.add(kind, ns, name);
     for (const ks of cluster.kustomizations) {
       for (const r of ks.resources) this.addObject(r.object as unknown as K8sObject, ks.key);

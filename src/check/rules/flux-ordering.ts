@@ -138,6 +138,8 @@ function analyse(ctx: CheckContext): OrderingAnalysis {
   const result: OrderingAnalysis = { missing: [], deadlocks: [] };
   const boot = bootstrapFacts(ctx.root, ctx.repo, ctx.charts);
   for (const cluster of ctx.repo.clusters) {
+    // Argo CD orders by sync waves, not dependsOn: argocd/sync-wave-order judges those trees
+    if (cluster.delivery === 'argocd') continue;
     const { byFact, unknownCharts } = provisions(cluster, ctx);
     const graph = new OrderGraph(cluster.kustomizations);
     const baseline = graph.problem();

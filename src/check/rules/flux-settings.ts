@@ -37,7 +37,8 @@ export const kustomizationSettings: Rule = {
       const dependents = new Map<string, string[]>();
       for (const k of c.kustomizations) for (const d of k.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), k.key]);
       for (const ks of c.kustomizations) {
-        if (generatedByOperator(c, ks)) continue;
+        // an Argo CD Application has none of these settings (its sync policy is Argo CD's)
+        if (ks.kind === 'Application' || generatedByOperator(c, ks)) continue;
         const missing: string[] = [];
         if (ks.prune === undefined && !schemaReportsPrune(ctx, ks)) missing.push('prune');
         const waits = ks.wait === true || ks.healthChecks.length > 0;

@@ -44,7 +44,8 @@ function checkCluster(ctx: CheckContext, cluster: FluxCluster): RuleFinding[] {
   const poolAtBootstrap = [...boot.facts.keys()].some((f) => f.startsWith('lbpool:'));
 
   for (const hr of cluster.helmReleases) {
-    if (hr.render?.status !== 'rendered' || !waits(hr)) continue;
+    // Argo CD does not run Helm with --wait: it applies the rendered objects and judges their health
+    if (hr.application || hr.render?.status !== 'rendered' || !waits(hr)) continue;
     const applier = cluster.kustomizations.find((k) => k.key === hr.appliedBy);
     if (!applier) continue;
     const own = applier.resources.filter((r) => r.rendered?.helmRelease === hr.key);

@@ -7,7 +7,25 @@ import type { CheckContext } from '../context.js';
 import type { Rule, RuleFinding } from '../rule.js';
 import { exempted as exemptedBy } from '../config.js';
 
-const helmReleaseRef = (hr: HelmReleaseInfo) => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: hr.namespace, name: hr.name });
+const helmReleaseRef = (hr: HelmReleaseInfo) => hr.application
+  ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: hr.application.key.split('/')[0], name: hr.application.key.split('/')[1] }
+  : { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: hr.namespace, name: hr.name };
+
+/** How a finding names the release: the HelmRelease, or the Argo CD Application's Helm source. */
+export const releaseLabel = (hr: HelmReleaseInfo): string =>
+  hr.application ? `Application ${hr.application.key} (Helm source ${hr.application.pointer}, release ${hr.key})` : `HelmRelease ${hr.key}`;
+
+/**
+ * A HelmRelease field as written in the object the finding points at: for an Application's Helm
+ * source, spec.chart is the source's chart, spec.values its helm.valuesObject, valuesFrom its helm block.
+ */
+export function releasePointer(hr: HelmReleaseInfo, pointer: string): string {
+  if (!hr.application) return pointer;
+  const at = hr.application.pointer;
+  if (pointer.startsWith('/spec/values/') || pointer === '/spec/values') return `${at}/helm/valuesObject${pointer.slice('/spec/values'.length)}`;
+  if (pointer === '/spec/valuesFrom') return `${at}/helm`;
+  return `${at}/${hr.application.location.type === 'folder' ? 'path' : 'chart'}`;
+}
 
 function* releases(ctx: CheckContext) {
   const seen = new Set<string>();
@@ -27,7 +45,7 @@ function releaseFindings(ctx: CheckContext, judge: (hr: HelmReleaseInfo) => { po
   const out: RuleFinding[] = [];
   for (const { cluster, hr } of releases(ctx)) {
     const said = judge(hr);
-    if (said) out.push({ message: said.message, file: hr.origin?.file, ...ctx.locator.locate(hr.origin, said.pointer), cluster: cluster.name, resource: helmReleaseRef(hr) });
+    if (said) out.push({ message: said.message, file: hr.origin?.file, ...ctx.locator.locate(hr.origin, releasePointer(hr, said.pointer)), cluster: cluster.name, resource: helmReleaseRef(hr) });
   }
   return out;
 }
@@ -48,7 +66,7 @@ function offendingValue(ctx: CheckContext, hr: HelmReleaseInfo, reason = ''): st
   const paths = [...reason.matchAll(/at '(\/[^']*)'/g)].map((m) => m[1]).sort((a, b) => b.split('/').length - a.split('/').length);
   for (const path of paths) {
     const pointer = `/spec/values${path}`;
-    if (ctx.locator.locateExact(hr.origin, pointer)) return pointer;
+    if (ctx.locator.locateExact(hr.origin, releasePointer(hr, pointer))) return pointer;
   }
   return '/spec/values';
 }
@@ -63,7 +81,7 @@ export const helmValuesSchema: Rule = {
   },
   run: (ctx) => releaseFindings(ctx, (hr) => {
     if (hr.render?.status !== 'failed' || hr.render.failure !== 'values-schema') return undefined;
-    return { pointer: offendingValue(ctx, hr, hr.render.reason), message: `HelmRelease ${hr.key}: chart ${chartLabel(hr)} rejects the values: ${helmMessage(hr.render.reason)}` };
+    return { pointer: offendingValue(ctx, hr, hr.render.reason), message: `${releaseLabel(hr)}: chart ${chartLabel(hr)} rejects the values: ${helmMessage(hr.render.reason)}` };
   }),
 };
 
@@ -78,7 +96,7 @@ export const helmRender: Rule = {
   run: (ctx) => releaseFindings(ctx, (hr) => {
     if (hr.render?.status !== 'failed' || hr.render.failure === 'values-schema') return undefined;
     const what = hr.render.failure === 'values' ? 'cannot compose its values' : hr.render.failure === 'chart' ? 'cannot load its chart' : 'fails to render';
-    return { pointer: hr.render.failure === 'values' ? '/spec/valuesFrom' : '/spec/chart', message: `HelmRelease ${hr.key} ${what} (chart ${chartLabel(hr)}): ${helmMessage(hr.render.reason)}` };
+    return { pointer: hr.render.failure === 'values' ? '/spec/valuesFrom' : '/spec/chart', message: `${releaseLabel(hr)} ${what} (chart ${chartLabel(hr)}): ${helmMessage(hr.render.reason)}` };
   }),
 };
 
@@ -172,7 +190,7 @@ export const helmNotVerified: Rule = {
         const names = hrs.slice(0, SHOWN).map((h) => h.key).join(', ') + (hrs.length > SHOWN ? ` and ${hrs.length - SHOWN} more` : '');
         out.push({
           message: `${hrs.length} HelmReleases (${charts.size} chart${charts.size === 1 ? '' : 's'}) not verified: ${cls.what(hrs.map((h) => h.render!.reason!))}: ${names}; ${cls.fix}`,
-          file: first.origin?.file, ...ctx.locator.locate(first.origin, '/spec/chart'), cluster: cluster.name, resource: helmReleaseRef(first),
+          file: first.origin?.file, ...ctx.locator.locate(first.origin, releasePointer(first, '/spec/chart')), cluster: cluster.name, resource: helmReleaseRef(first),
         });
       }
     }
@@ -185,8 +203,8 @@ export const helmNotVerified: Rule = {
         if (seen.has(key)) continue;
         seen.add(key);
         out.push({
-          message: `HelmRelease ${hr.key} not verified: ${hr.render.reason}`,
-          file: hr.origin?.file, ...ctx.locator.locate(hr.origin, '/spec/chart'), cluster: cluster.name, resource: helmReleaseRef(hr),
+          message: `${releaseLabel(hr)} not verified: ${hr.render.reason}`,
+          file: hr.origin?.file, ...ctx.locator.locate(hr.origin, releasePointer(hr, '/spec/chart')), cluster: cluster.name, resource: helmReleaseRef(hr),
         });
       }
     }

@@ -1,5 +1,6 @@
 // Every rule, in the order of DESIGN §3. Adding a rule: a file in this folder, a line here.
 import type { Rule } from '../rule.js';
+import { applicationSetNotExpanded, applicationSourceMissing, syncWaveOrderRule } from './argocd.js';
 import { bootstrapPathMissing } from './bootstrap-paths.js';
 import { deprecatedApi } from './deprecated-api.js';
 import { clusterIdentity, networkOverlap } from './fleet.js';
@@ -30,9 +31,12 @@ export const RULES: readonly Rule[] = [
   orderingDeadlock,
   dependencyCycle,
   dependencyUnknown,
+  syncWaveOrderRule,
   ownershipConflict,
   sourceMissing,
   pathMissing,
+  applicationSourceMissing,
+  applicationSetNotExpanded,
   bootstrapPathMissing,
   substitutionUnresolved,
   referenceMissing,

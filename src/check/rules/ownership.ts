@@ -4,7 +4,7 @@
 // still applies.
 import { groupOf } from '../../k8s/object.js';
 import type { AppliedResource, FluxKustomization } from '../../repo/flux/index.js';
-import type { Rule, RuleFinding } from '../rule.js';
+import { unitLabel, type Rule, type RuleFinding } from '../rule.js';
 
 /** Objects Flux applies only when absent, or never: no fight over them. */
 const SHARED = /^(IfNotPresent|Ignore)$/;
@@ -28,7 +28,7 @@ export const ownershipConflict: Rule = {
           const annotations = ((r.object.metadata as Record<string, any> | undefined)?.annotations ?? {}) as Record<string, unknown>;
           if (SHARED.test(String(annotations['kustomize.toolkit.fluxcd.io/ssa'] ?? ''))) continue;
           const key = `${groupOf(r.id.apiVersion)}/${r.id.kind}/${r.id.namespace ?? ''}/${r.id.name}`;
-          const by = r.rendered ? `HelmRelease ${r.rendered.helmRelease}` : `Kustomization ${ks.key}`;
+          const by = r.rendered ? `HelmRelease ${r.rendered.helmRelease}` : unitLabel(ks);
           const list = owners.get(key) ?? owners.set(key, []).get(key)!;
           if (!list.some((o) => o.by === by)) list.push({ ks, r, by });
         }

@@ -8,7 +8,7 @@ import type { CheckContext } from '../context.js';
 import { podSpecOf, referencesOf, NAMESPACED_TARGETS, type Reference } from '../references/extract.js';
 import { closestName, nearMiss } from '../references/suggest.js';
 import { ClusterUniverse, type Kind } from '../references/universe.js';
-import { kustomizationRef, type Rule, type RuleFinding } from '../rule.js';
+import { kustomizationRef, unitLabel, type Rule, type RuleFinding } from '../rule.js';
 import { bootstrapFacts } from './bootstrap.js';
 
 const describe = (id: { kind: string; namespace?: string; name: string }) => `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
@@ -74,8 +74,8 @@ function missingNamespaces(ctx: CheckContext, cluster: FluxCluster, ks: FluxKust
     if (blind && !near) continue;
     const suggestion = near ?? closestName(ns, universe.namesOf('Namespace', undefined));
     const viaTarget = ks.targetNamespace === ns;
-    const at = viaTarget ? ctx.locator.locate(ks.origin, '/spec/targetNamespace') : ctx.locator.locate(resources[0].origin, '/metadata/namespace');
-    const what = viaTarget ? `Kustomization ${ks.key} sets targetNamespace: ${ns}` : `${describe(resources[0].id)}${resources.length > 1 ? ` and ${resources.length - 1} more object(s) of Kustomization ${ks.key}` : ''} ${resources.length > 1 ? 'are' : 'is'} in namespace ${ns}`;
+    const at = viaTarget ? ctx.locator.locate(ks.origin, ks.kind === 'Application' ? '/spec/destination/namespace' : '/spec/targetNamespace') : ctx.locator.locate(resources[0].origin, '/metadata/namespace');
+    const what = viaTarget ? (ks.kind === 'Application' ? `Application ${ks.key} deploys to namespace ${ns}` : `Kustomization ${ks.key} sets targetNamespace: ${ns}`) : `${describe(resources[0].id)}${resources.length > 1 ? ` and ${resources.length - 1} more object(s) of ${unitLabel(ks)}` : ''} ${resources.length > 1 ? 'are' : 'is'} in namespace ${ns}`;
     out.push({
       message: `${what}, and namespace ${ns} is never created${suggestion ? `; did you mean ${suggestion}?` : ''} — the apply fails ("namespaces \\"${ns}\\" not found"); ${HOW_TO_FIX.Namespace}`,
       file: (viaTarget ? ks.origin : resources[0].origin)?.file, line: at.line, column: at.column, cluster: cluster.name,

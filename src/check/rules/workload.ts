@@ -1,6 +1,6 @@
 // Workload hygiene: requests and limits (scheduling and noisy neighbours, seed 004) and
 // pinned images (what runs must be what was reviewed).
-import type { Rule, RuleFinding } from '../rule.js';
+import { unitLabel, type Rule, type RuleFinding } from '../rule.js';
 import { containersOf, podSpecOf } from './pods.js';
 
 export const workloadResources: Rule = {
@@ -24,7 +24,7 @@ export const workloadResources: Rule = {
           message: `container "${container.name}" of ${resource.id.kind} ${resource.id.namespace ?? ''}/${resource.id.name} has no resource ${missing.join(' or ')}`,
           file: resource.origin?.file, ...ctx.locator.locate(resource.origin, pointer), cluster: cluster.name, resource: resource.id,
           // one app, one decision about resources
-          rootCause: { key: `${cluster.name}|${kustomization.key}`, message: `containers applied by Kustomization ${kustomization.key} have no resource requests or limits` },
+          rootCause: { key: `${cluster.name}|${kustomization.key}`, message: `containers applied by ${unitLabel(kustomization)} have no resource requests or limits` },
         });
       }
     }

@@ -8,7 +8,11 @@ export interface GraphJson {
     name: string;
     root: string;
     entry: string;
+    /** 'argocd' for an Argo CD app-of-apps tree (absent for Flux). */
+    delivery?: 'argocd';
     kustomizations: Array<{
+      /** 'Application' for an Argo CD Application (absent for a Flux Kustomization). */
+      kind?: 'Application';
       name: string;
       namespace: string;
       path: string;
@@ -20,6 +24,12 @@ export interface GraphJson {
       status: FluxKustomization['status'];
       provides: Record<string, string[]>;
       problems: string[];
+      /** Applications: the argocd.argoproj.io/sync-wave annotation (also `wave`), parent and depth. */
+      syncWave?: number;
+      parent?: string;
+      level?: number;
+      destination?: { server?: string; name?: string; namespace?: string };
+      sources?: Array<{ type: string; repoURL?: string; path?: string; chart?: string; targetRevision?: string; tool?: string }>;
     }>;
     waves: string[][];
     criticalPath: string[];
@@ -52,18 +62,28 @@ export function graphJson(repo: FluxRepository): GraphJson {
         name: c.name,
         root: c.root,
         entry: c.entry,
+        ...(c.delivery ? { delivery: c.delivery } : {}),
         kustomizations: c.kustomizations.map((k) => ({
+          ...(k.kind ? { kind: k.kind } : {}),
           name: k.name,
           namespace: k.namespace,
           path: k.path ?? '',
           specPath: k.specPath,
           sourceRef: `${k.sourceRef.kind}/${k.sourceRef.namespace}/${k.sourceRef.name}`,
           dependsOn: k.dependsOn,
-          wave: wave.get(k.key) ?? null,
+          // an Application's wave is its sync wave; `waves` below is the order they make together
+          wave: k.application ? k.application.syncWave : wave.get(k.key) ?? null,
           resources: k.resources.length,
           status: k.status,
           provides: groupFacts(k.provides),
           problems: k.problems.map((p) => `${p.code}: ${p.message}`),
+          ...(k.application ? {
+            syncWave: k.application.syncWave,
+            ...(k.parent ? { parent: k.parent } : {}),
+            level: k.application.level,
+            destination: k.application.destination,
+            sources: k.application.sources.map((s) => ({ type: s.type, repoURL: s.repoURL, path: s.path, chart: s.chart, targetRevision: s.targetRevision, tool: s.tool })),
+          } : {}),
         })),
         waves: c.waves,
         criticalPath: c.criticalPath,
@@ -79,6 +99,10 @@ export function graphJson(repo: FluxRepository): GraphJson {
 export function graphText(repo: FluxRepository): string {
   const lines: string[] = [];
   for (const c of repo.clusters) {
+    if (c.delivery === 'argocd') {
+      lines.push(...argoText(c), '');
+      continue;
+    }
     lines.push(`cluster ${c.name} (root ${c.root || '.'}; ${c.entry})`);
     lines.push(`  ${c.kustomizations.length} Kustomizations, ${c.helmReleases.length} HelmReleases, ${c.documents} documents`);
     c.waves.forEach((w, i) => {
@@ -98,6 +122,34 @@ export function graphText(repo: FluxRepository): string {
   for (const p of repo.problems) lines.push(`${p.code}: ${p.message}`);
   if (repo.clusters.length === 0 && repo.problems.length === 0) lines.push('no clusters found');
   return lines.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/**
+ * An Argo CD tree as Argo CD syncs it: each app-of-apps with its children by sync wave, then the
+ * order those waves make for the whole tree.
+ */
+function argoText(c: FluxCluster): string[] {
+  const lines = [`cluster ${c.name} (Argo CD; root ${c.root || '.'}; ${c.entry})`];
+  lines.push(`  ${c.kustomizations.length} Applications, ${c.helmReleases.length} Helm chart sources, ${c.documents} documents`);
+  const children = (parent: string | undefined) => c.kustomizations.filter((k) => k.parent === parent);
+  const line = (k: FluxKustomization) => {
+    const what = k.application?.sources.map((s) => (s.type === 'helm' ? `chart ${s.chart}@${s.targetRevision ?? '*'}` : s.type === 'ref' ? `ref ${s.ref}` : s.path ?? '')).join(' + ') || '(no source)';
+    const status = k.status === 'built' ? `${k.resources.length} resources` : k.status;
+    return `${k.key}  ${what} (${status})`;
+  };
+  const walk = (k: FluxKustomization, indent: string) => {
+    lines.push(`${indent}${line(k)}`);
+    const kids = children(k.key);
+    for (const wave of [...new Set(kids.map((x) => x.application?.syncWave ?? 0))].sort((a, b) => a - b)) {
+      lines.push(`${indent}  sync-wave ${wave}:`);
+      for (const kid of kids.filter((x) => (x.application?.syncWave ?? 0) === wave)) walk(kid, `${indent}    `);
+    }
+  };
+  for (const r of children(undefined)) walk(r, '  ');
+  lines.push(`  sync order: ${c.waves.map((w) => w.join(', ')).join(' -> ')}`);
+  lines.push(`  critical path: ${c.criticalPath.join(' -> ') || '(none)'}`);
+  for (const p of c.problems) lines.push(`  ${p.offline ? 'offline' : 'problem'}: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}`);
+  return lines;
 }
 
 function describe(c: FluxCluster, key: string): string {

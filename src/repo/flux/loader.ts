@@ -15,7 +15,9 @@ import { ClusterInventory, DEFAULT_NAMESPACE } from './inventory.js';
 import { bootstrapKustomizeDirs } from '../bootstrap/commands.js';
 import { SourceResolver, sourceKey, statInside } from './sources.js';
 import { discoverEntryPoints, syntheticRoot, syntheticSource, type EntryPoint } from './discover.js';
-import { scanRepository, type ScannedDocument } from './scan.js';
+import { scanRepository, type RepositoryScan, type ScannedDocument } from './scan.js';
+import { loadArgoClusters } from '../argocd/loader.js';
+import { isApplication } from '../argocd/identity.js';
 import type { BuildOutcome, DirectoryBuilder, FluxBuildRequest } from './builder.js';
 import { collectVariables, hasPostBuild, substitutionSourcesReady, unknownPlaceholder, type VariableSet } from './variables.js';
 import { listYamlFiles } from './scan.js';
@@ -39,6 +41,7 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
   const mappedSources = { ...config.sources, ...(options.sources ?? {}) };
 
   let entries: EntryPoint[];
+  let scan: RepositoryScan | undefined;
   if (options.clusters?.length) {
     entries = [];
     for (const c of options.clusters) {
@@ -47,9 +50,10 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
       else entries.push(found.entry);
     }
   } else {
-    const scan = options.scan ?? scanRepository(root);
+    scan = options.scan ?? scanRepository(root);
     entries = discoverEntryPoints(scan.documents, scan.files);
-    if (entries.length === 0) problems.push(noEntryPointProblem(scan.templates.length, scan.yamlFiles));
+    // Argo CD Applications are entry points too (src/repo/argocd): only without both is nothing found
+    if (entries.length === 0 && !scan.documents.some((d) => isMap(d.value) && isApplication(d.value))) problems.push(noEntryPointProblem(scan.templates.length, scan.yamlFiles));
   }
 
   // `--cluster NAME`: only that cluster is built (the others would be built only to be dropped)
@@ -74,6 +78,12 @@ export async function loadFluxRepository(repoRoot: string, builder: DirectoryBui
     seenRoots.add(cluster.root);
     clusters.push(cluster);
   });
+  if (scan) {
+    // Argo CD app-of-apps trees, in the same cluster model, after the Flux clusters
+    const argo = await loadArgoClusters(root, builder, scan.documents, { only: options.only });
+    clusters.push(...argo.clusters);
+    problems.push(...argo.problems);
+  }
   uniqueNames(clusters);
   const bootstrap = await buildBootstrapFolders(root, builder);
   // a CRD's scope is the same in every cluster: learnt from all of them and the bootstrap folders

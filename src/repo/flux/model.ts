@@ -14,6 +14,7 @@ import type { YamlMap } from '../yaml/values.js';
 import type { Fact } from '../../k8s/facts.js';
 import type { ChartRequest } from '../../charts/types.js';
 import type { RepositoryScan } from './scan.js';
+import type { ApplicationInfo, ApplicationHelmSource } from '../argocd/model.js';
 
 /** "flux-system/apps": namespace/name of a Flux Kustomization. */
 export type KsKey = string;
@@ -59,6 +60,9 @@ export type FluxProblemCode =
   | 'substitution-error'      // malformed ${...} expression, as Flux's envsubst would reject it
   | 'duplicate-kustomization' // two parents apply the same Kustomization
   | 'no-entry-point'          // no cluster entry point found
+  | 'application-source-missing' // an Argo CD Application with neither spec.source nor spec.sources
+  | 'application-path-missing'   // an Argo CD git source whose path is not in this repository
+  | 'applicationset'          // an Argo CD ApplicationSet, whose Applications are not generated offline
   | 'yaml';                   // a YAML file could not be read during discovery
 
 /** Where the files behind a source come from, as far as we can tell offline. */
@@ -163,6 +167,13 @@ export interface HelmRenderOutcome {
 }
 
 export interface FluxKustomization {
+  /**
+   * Absent for a Flux Kustomization. 'Application': an Argo CD Application, loaded into the same
+   * shape so that every rule on applied resources runs on it (src/repo/argocd/); `application`
+   * then holds what is Argo-specific, and dependsOn is the order its sync waves give it.
+   */
+  kind?: 'Application';
+  application?: ApplicationInfo;
   key: KsKey;
   name: string;
   namespace: string;
@@ -201,6 +212,8 @@ export interface FluxKustomization {
 }
 
 export interface HelmReleaseInfo {
+  /** Set when the release is a Helm chart source of an Argo CD Application, not a HelmRelease object. */
+  application?: ApplicationHelmSource;
   key: string;
   name: string;
   namespace: string;
@@ -234,6 +247,8 @@ export interface HelmReleaseInfo {
 }
 
 export interface FluxCluster {
+  /** Absent for a Flux cluster; 'argocd' for an Argo CD app-of-apps tree (src/repo/argocd/). */
+  delivery?: 'argocd';
   name: string;
   /** The entry directory (relative to the repository root). */
   root: string;

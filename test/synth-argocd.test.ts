@@ -5,6 +5,7 @@
 // chart, version and values from the Applications (every field it reads exists). `slipway check`
 // and `slipway graph` then read the repository back and find the waves synth computed.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,5 +161,32 @@ describe('Argo CD output', () => {
     assert.ok(problems(fluxOnArgo).some((m) => m.startsWith(`clusters[${mgmt}].modules[0]: flux on cluster "mgmt", whose gitops is argocd`)));
     const argoOnFlux = { ...fleet, gitops: 'flux' as const, clusters: fleet.clusters.map((c) => ({ ...c, modules: [...c.modules.filter((m) => m.module.name !== 'argocd'), flux(), argocd()] })) };
     assert.ok(problems(argoOnFlux).some((m) => /argocd on cluster "mgmt", whose gitops is flux/.test(m)));
+  });
+});
+
+describe('slipway check and graph on the synthesized Argo CD repository', () => {
+  it('validate every Application against the real schemas and find the waves synth computed', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'slipway-argo-'));
+    try {
+      writeTree(out, synthesize(fleet).tree);
+      const result = await runCheck(out, { schemaDirs: [sharedSchemas], cacheDir: false, render: false });
+      const notInfo = result.findings.filter((f) => f.severity !== 'info');
+      assert.deepEqual(notInfo.map((f) => `${f.rule} ${f.file}:${f.line} ${f.message}`), []);
+      // the only infos: the upstream Gateway API CRDs, an Argo CD Git source outside this repository
+      for (const f of result.findings) assert.match(f.message, /not available offline/);
+      assert.deepEqual(result.clusters.map((c) => c.name).sort(), ['mgmt', 'prod']);
+      const graph = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'graph', out, '--format', 'json'], { encoding: 'utf8' });
+      assert.equal(graph.status, 0, graph.stderr);
+      const read = JSON.parse(graph.stdout) as { clusters: Array<{ name: string; delivery?: string; kustomizations: Array<{ name: string; kind?: string; wave: number }> }> };
+      const plan = planFleet(fleet);
+      for (const cp of plan.clusters) {
+        const c = read.clusters.find((x) => x.name === cp.cluster.name)!;
+        assert.equal(c.delivery, 'argocd');
+        const waves = new Map(c.kustomizations.filter((k) => k.kind === 'Application').map((k) => [k.name, k.wave]));
+        for (const u of cp.units.filter((x) => !x.unit.installedBy)) assert.equal(waves.get(u.unit.name), u.wave + 1, `${cp.cluster.name}/${u.unit.name}`);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

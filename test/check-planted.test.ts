@@ -357,7 +357,9 @@ describe('planted defects', () => {
       'helm/wait-never-ready', 'network/egress-essentials'];
     // Argo CD repositories: test/argocd.test.ts (fixtures in test/fixtures/argocd)
     const plantedInArgo = ['argocd/sync-wave-order', 'argocd/source-missing', 'argocd/applicationset'];
-    assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts, ...plantedElsewhere, ...plantedInArgo].sort());
+    // tenancy, declared by a synthesized fleet's .slipway.yaml: test/synth-tenancy.test.ts
+    const plantedInTenancy = ['flux/tenant-isolation'];
+    assert.deepEqual([...RULE_IDS].sort(), [...covered, ...plantedWithCharts, ...plantedElsewhere, ...plantedInArgo, ...plantedInTenancy].sort());
   });
 });
 

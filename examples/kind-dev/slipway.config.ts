@@ -10,7 +10,7 @@
 // and the team's key for editing).
 import {
   certManager, cilium, coredns, defineFleet, flagger, flux, gatewayApi, kubePrometheusStack, kyverno, openebs, podinfo,
-  prometheusOperatorCrds, rookCeph, snapshotController, type NodeConfig,
+  prometheusOperatorCrds, rookCeph, snapshotController, tenants, type NodeConfig,
 } from 'slipway';
 
 const router = { name: 'edge', address: '10.30.0.1', asn: 64600 };
@@ -76,7 +76,11 @@ export default defineFleet({
       },
       nodes: [node('prod-01', '10.30.0.11'), node('prod-02', '10.30.0.12'), node('prod-03', '10.30.0.13')],
       // kind keeps its own CoreDNS; on Talos the catalog's replaces the bundled one
-      modules: [...platform(), coredns(), rookCeph()],
+      modules: [
+        ...platform(), coredns(), rookCeph(),
+        // Flux multi-tenancy: each team reconciles its own folder as its own ServiceAccount
+        tenants({ teams: [{ name: 'payments' }, { name: 'web', namespaces: ['web', 'web-preview'] }] }),
+      ],
     },
     {
       name: 'dev',

@@ -32,10 +32,15 @@ export const flux = defineModule({
     /** image-reflector and image-automation controllers (image update automation, seed 003). */
     imageAutomation: true,
   },
-  render({ options: o, cluster, fleet }) {
+  render({ options: o, cluster, fleet, has }) {
     if (gitopsOf(fleet, cluster) !== 'flux') {
       throw new ModuleConfigError(`flux on cluster "${cluster.name}", whose gitops is ${gitopsOf(fleet, cluster)}: use argocd() there, or set gitops: 'flux'`);
     }
+    // multi-tenancy lockdown: a tenant's objects cannot borrow another namespace's sources or pull
+    // remote kustomize bases. Impersonation is the tenants' own (serviceAccountName, checked by
+    // flux/tenant-isolation), not --default-service-account, which would also impersonate the
+    // platform's Kustomizations
+    const lockdown = (...extra: string[]) => (has('tenants') ? { container: { additionalArgs: ['--no-cross-namespace-refs=true', ...extra] } } : {});
     const resources = (memoryLimit: string) => ({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: memoryLimit } });
     const values = {
       installCRDs: true,
@@ -43,9 +48,9 @@ export const flux = defineModule({
       policies: { create: false },
       watchAllNamespaces: true,
       sourceController: { resources: resources('1Gi') },
-      kustomizeController: { resources: resources('1Gi') },
-      helmController: { resources: resources('1Gi') },
-      notificationController: { resources: resources('256Mi') },
+      kustomizeController: { resources: resources('1Gi'), ...lockdown('--no-remote-bases=true') },
+      helmController: { resources: resources('1Gi'), ...lockdown() },
+      notificationController: { resources: resources('256Mi'), ...lockdown() },
       imageReflectionController: { create: o.imageAutomation, resources: resources('512Mi') },
       imageAutomationController: { create: o.imageAutomation, resources: resources('512Mi') },
       sourceWatcher: { create: false },

@@ -35,6 +35,7 @@ export { rookCeph } from './rook-ceph.js';
 export { sealedSecrets } from './sealed-secrets.js';
 export { snapshotController } from './snapshot-controller.js';
 export { spegel } from './spegel.js';
+export { tenants } from './tenants.js';
 export { tetragon } from './tetragon.js';
 export { trivyOperator } from './trivy-operator.js';
 export { velero } from './velero.js';

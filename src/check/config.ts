@@ -44,6 +44,13 @@ export interface SlipwayConfig {
    * and retryInterval.
    */
   profile: CheckProfile;
+  /** `tenancy:` — the teams whose namespaces are isolated: their Flux objects must impersonate and stay inside. */
+  tenants: TenantDeclaration[];
+}
+
+export interface TenantDeclaration {
+  name: string;
+  namespaces: string[];
 }
 
 export type CheckProfile = 'default' | 'strict';
@@ -56,7 +63,7 @@ const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 const MATCH_KEYS = ['cluster', 'namespace', 'kind', 'name', 'path'] as const;
 
 export function emptyConfig(): SlipwayConfig {
-  return { rules: {}, exemptions: [], charts: [], chartSettings: { mirrors: [], auth: [], knowledge: [] }, substitutions: {}, profile: 'default' };
+  return { rules: {}, exemptions: [], charts: [], chartSettings: { mirrors: [], auth: [], knowledge: [] }, substitutions: {}, profile: 'default', tenants: [] };
 }
 
 function lexists(p: string): boolean {
@@ -122,8 +129,8 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
   const config = emptyConfig();
   config.file = CONFIG_FILE;
   for (const key of Object.keys(value)) {
-    if (!['kubeVersion', 'profile', 'rules', 'exemptions', 'charts', 'substitutions', 'sources', 'assume'].includes(key)) {
-      fail(key, 'unknown setting; known: kubeVersion, profile, rules, exemptions, charts, substitutions, sources, assume');
+    if (!['kubeVersion', 'profile', 'rules', 'exemptions', 'charts', 'substitutions', 'sources', 'assume', 'tenancy'].includes(key)) {
+      fail(key, 'unknown setting; known: kubeVersion, profile, rules, exemptions, charts, substitutions, sources, assume, tenancy');
     }
   }
   if (value.kubeVersion !== undefined) {
@@ -158,6 +165,18 @@ export function loadCheckConfig(root: string, knownRules: ReadonlySet<string>): 
     throw e;
   }
   config.charts = config.chartSettings.knowledge.map((c) => ({ name: c.name, url: c.url, crds: [...c.crds] }));
+  if (value.tenancy !== undefined) {
+    const tenancy = value.tenancy as Record<string, unknown>;
+    if (typeof tenancy !== 'object' || tenancy === null || !Array.isArray(tenancy.tenants)) fail('tenancy', 'must be a mapping with a list `tenants:` of {name, namespaces}');
+    (tenancy.tenants as unknown[]).forEach((raw, i) => {
+      const t = (raw ?? {}) as Record<string, unknown>;
+      const where = `tenancy.tenants[${i}]`;
+      if (typeof t.name !== 'string' || !t.name) fail(`${where}.name`, 'is required: the team\'s name');
+      const namespaces = t.namespaces ?? [t.name];
+      if (!Array.isArray(namespaces) || !namespaces.length || namespaces.some((n) => typeof n !== 'string')) fail(`${where}.namespaces`, 'must be a list of the team\'s namespaces');
+      config.tenants.push({ name: t.name as string, namespaces: (namespaces as string[]).map(String) });
+    });
+  }
   const subs = (value.substitutions ?? {}) as Record<string, Record<string, unknown>>;
   for (const [cluster, vars] of Object.entries(subs)) {
     config.substitutions[cluster] = Object.fromEntries(Object.entries(vars ?? {}).map(([k, v]) => [k, String(v)]));

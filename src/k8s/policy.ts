@@ -4,6 +4,7 @@
 // "exemptions auditable"). Exemptions come from two places only, each with its reason:
 // fleet.policy.exemptions, and the namespaces modules declare privileged (a CNI, a storage
 // driver, a log shipper mounts the host by design; the module says so in its namespace spec).
+import { mergeOptions } from '../model/options.js';
 import type { BaselinePolicy, ClusterConfig, FleetConfig } from '../model/types.js';
 
 export interface PolicyInfo {
@@ -38,10 +39,12 @@ export function namespaceLevels(cluster: ClusterConfig): Map<string, 'privileged
   const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
   const out = new Map<string, 'privileged' | 'baseline' | 'restricted'>();
   for (const m of cluster.modules) {
-    const { name, podSecurity } = m.module.namespace;
-    const prior = out.get(name);
-    // modules sharing a namespace get the least strict level any of them needs (as synth writes it)
-    if (!prior || rank[podSecurity] < rank[prior]) out.set(name, podSecurity);
+    const extra = m.module.extraNamespaces?.(mergeOptions(m.module.defaults, m.overrides as never)) ?? [];
+    for (const { name, podSecurity } of [m.module.namespace, ...extra]) {
+      const prior = out.get(name);
+      // modules sharing a namespace get the least strict level any of them needs (as synth writes it)
+      if (!prior || rank[podSecurity] < rank[prior]) out.set(name, podSecurity);
+    }
   }
   return out;
 }

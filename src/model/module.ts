@@ -39,6 +39,11 @@ export interface ModuleDefinition<O extends object> {
   readonly defaults: O;
   /** Other modules that must be enabled on the same cluster. */
   readonly requires?: readonly string[];
+  /**
+   * Namespaces the module makes besides its own (a team's), from its options: created with the
+   * cluster's namespaces, before any unit, with their Pod Security level and baseline policies.
+   */
+  extraNamespaces?(options: O): NamespaceSpec[];
   render(ctx: ModuleContext<O>): Unit[];
 }
 

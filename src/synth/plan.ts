@@ -76,6 +76,8 @@ export interface RenderedCluster {
   secretNeeds: SecretNeed[];
   /** The fleet's local secrets provider, if any. */
   local: LocalProvider | undefined;
+  /** Namespaces modules make besides their own (ModuleDefinition.extraNamespaces). */
+  extraNamespaces: NamespaceSpec[];
   addUnit(unit: Unit, module: ModuleDefinition<object>, configPath: string): void;
 }
 
@@ -101,6 +103,7 @@ function renderCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, p
     }
     units.push({ unit, module, configPath, namespace: module.namespace, provides, uses, dependsOn: [], wave: 0 });
   };
+  const extraNamespaces: NamespaceSpec[] = [];
   cluster.modules.forEach((instance, j) => {
     const module = instance.module as ModuleDefinition<object>;
     // dev clusters size modules down under the user's overrides, which still win
@@ -116,8 +119,9 @@ function renderCluster(fleet: FleetConfig, cluster: ClusterConfig, at: string, p
       return;
     }
     for (const made of rendered) addUnit(made, module, `${at}.modules[${j}]`);
+    extraNamespaces.push(...(module.extraNamespaces?.(options) ?? []));
   });
-  return { fleet, cluster, domain, units, secretNeeds, local, addUnit };
+  return { fleet, cluster, domain, units, secretNeeds, local, extraNamespaces, addUnit };
 }
 
 function wireCluster(r: RenderedCluster, at: string, problems: ConfigProblem[]): ClusterPlan {
@@ -134,7 +138,7 @@ function wireCluster(r: RenderedCluster, at: string, problems: ConfigProblem[]):
 
   const providers = new Map<Fact, PlannedUnit[]>();
   for (const u of units) for (const f of u.provides) (providers.get(f) ?? providers.set(f, []).get(f)!).push(u);
-  const namespaces = uniqueNamespaces(units);
+  const namespaces = uniqueNamespaces([...units.map((u) => u.namespace), ...r.extraNamespaces]);
   const namespaceFacts = new Set(namespaces.map((n) => `namespace:${n.name}`));
 
   for (const u of units) {
@@ -182,13 +186,13 @@ function crdFactOf(kind: string): Fact {
   return crdFact(kind.slice(0, slash), kind.slice(slash + 1));
 }
 
-function uniqueNamespaces(units: PlannedUnit[]): NamespaceSpec[] {
+function uniqueNamespaces(specs: NamespaceSpec[]): NamespaceSpec[] {
   const byName = new Map<string, NamespaceSpec>();
   const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
-  for (const u of units) {
-    const prior = byName.get(u.namespace.name);
+  for (const spec of specs) {
+    const prior = byName.get(spec.name);
     // modules sharing a namespace get the least strict level any of them needs
-    if (!prior || rank[u.namespace.podSecurity] < rank[prior.podSecurity]) byName.set(u.namespace.name, u.namespace);
+    if (!prior || rank[spec.podSecurity] < rank[prior.podSecurity]) byName.set(spec.name, spec);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

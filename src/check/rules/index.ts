@@ -7,6 +7,7 @@ import { clusterIdentity, networkOverlap } from './fleet.js';
 import { dependencyCycle, dependencyMissing, dependencyUnknown, orderingDeadlock } from './flux-ordering.js';
 import { kustomizeBuild, pathMissing, sourceMissing, substitutionUnresolved } from './flux-references.js';
 import { helmReleaseRemediation, kustomizationSettings } from './flux-settings.js';
+import { tenantIsolation } from './tenancy.js';
 import { duplicateRoute } from './gateway.js';
 import { helmNotVerified, helmRender, helmValuesSchema } from './helm.js';
 import { helmWaitNeverReady } from './helm-wait.js';
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   substitutionUnresolved,
   referenceMissing,
   kustomizationSettings,
+  tenantIsolation,
   helmReleaseRemediation,
   helmValuesSchema,
   helmRender,

@@ -18,7 +18,7 @@ export function printSummary({ plan, tree }: Synthesis, outDir: string, result: 
     const p = cp.cluster.provider;
     const machines = p.kind === 'capi' ? `${p.controlPlane.replicas + p.workers.replicas} machines` : `${cp.cluster.nodes.length} nodes`;
     out.push('', `cluster ${cp.cluster.name} (${p.kind}, ${machines}): ${modules.size} modules, ` +
-      `${kustomizations} ${argo ? 'Argo CD Applications' : 'Kustomizations'} (${reconciled} units, ${kustomizations - reconciled} entry points), ${cp.waves.length} ${argo ? 'sync waves after the namespaces' : 'waves'}`);
+      `${kustomizations} ${argo ? 'Argo CD Applications' : 'Kustomizations'} (${reconciled} units, ${plural(kustomizations - reconciled, 'entry point')}), ${cp.waves.length} ${argo ? 'sync waves after the namespaces' : 'waves'}`);
     for (const u of cp.units.filter((x) => x.unit.installedBy)) out.push(`  before GitOps: ${u.unit.name} (${u.unit.installedBy})`);
     cp.waves.forEach((wave, i) => out.push(`  wave ${i}: ${wave.join(', ')}`));
     out.push(`  critical path: ${cp.criticalPath.join(' → ')}`);
@@ -38,3 +38,5 @@ function deliveryObjects(tree: Synthesis['tree'], cluster: string, argo: boolean
   }
   return count;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

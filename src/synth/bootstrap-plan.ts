@@ -67,8 +67,33 @@ export function bootstrapPlan(plan: FleetPlan, clusterName: string): PlanStep[] 
   } else {
     steps.push(...(p.managementCluster === clusterName ? selfHosted(plan, cp, p) : managedBy(plan, cp, p)));
   }
+  steps.push(...outsideGitOps(plan, cp));
   return steps.map(({ name, ...s }, i) => ({ id: `${i + 1}-${name}`, ...s }));
 }
+
+/**
+ * Units installed outside GitOps (Unit.installedBy: clusterctl init, release manifests): run once
+ * the cluster has its CNI and GitOps, which retries the units that need them until they exist.
+ * A self-hosted Cluster API cluster's providers are its own plan's steps already.
+ */
+function outsideGitOps(plan: FleetPlan, cp: ClusterPlan): Step[] {
+  const name = cp.cluster.name;
+  const selfHosted = cp.cluster.provider.kind === 'capi' && cp.cluster.provider.managementCluster === name;
+  return cp.units.filter((u) => u.unit.installedBy && !(selfHosted && u.module.name === clusterApi.definition.name)).map((u) => {
+    const capi = u.module.name === clusterApi.definition.name;
+    return {
+      name: `install-${u.unit.name}`,
+      title: `${u.unit.name}, installed outside GitOps: ${u.unit.installedBy}`,
+      run: [capi ? clusterctlInit(plan, name, name) : `KUBECONFIG=${kubeconfig(name)} sh -c '${u.unit.installedBy!.replace(/'/g, `'"'"'`)}'`],
+      done: capi
+        ? providersInstalled(name)
+        // every API group the install brings is served
+        : [...new Set((u.unit.installsCrds ?? []).map((k) => k.slice(0, k.lastIndexOf('/'))))].map((g) => `${kubectl(name)} api-resources --api-group=${g} -o name | grep -q .`).join(' && ') || 'false',
+      resume: `${RERUN}; the install is a server-side apply of pinned manifests (or clusterctl init), safe to repeat`,
+    };
+  });
+}
+
 
 /** A step before it is numbered: `name` says what it does in a word or two. */
 type Step = Omit<PlanStep, 'id'> & { name: string };

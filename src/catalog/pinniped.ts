@@ -13,9 +13,12 @@
 // install-pinniped-concierge-resources.yaml). So the concierge is a unit installed outside
 // GitOps (`installedBy`, like clusterctl init for cluster-api): synth writes no Kustomization for
 // it, lists the command in its summary, and still orders the authenticator unit after the CRDs
-// it installs. Upgrading Pinniped is that command at the new tag. Its namespace gets no
-// default-deny baseline: its pods, ports and the API server's calls to its aggregated API are
-// Pinniped's own, from that manifest.
+// it installs. Upgrading Pinniped is that command at the new tag. Its namespace gets the
+// default-deny baseline like every other, and two allows beside the authenticator: the API
+// server's calls to the concierge's aggregated API (Service `pinniped-concierge-api` 443 →
+// pod port 10250, from the host network) and the concierge's requests to Dex's issuer (through
+// the Dex cluster's Gateway). The impersonation proxy (pod port 8444) is not allowed: it only
+// runs where the kube-cert-agent cannot read the cluster's signing key, not on Talos or kubeadm.
 //
 // The CRDs (authentication.concierge.pinniped.dev, config.concierge.pinniped.dev) are not in
 // ../shared/schemas: `slipway check` reports the JWTAuthenticator as schema/missing. Only the
@@ -23,6 +26,7 @@
 // spec.claims.username/groups.
 import { withComment } from '../k8s/comments.js';
 import { sitesOf } from '../k8s/fleet.js';
+import { allowEgress, allowIngress, fromCidr } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
@@ -31,6 +35,8 @@ import { dexFor, type DexClient } from './dex-issuer.js';
 const NS = 'pinniped-concierge';
 /** The port the pinniped CLI listens on for Dex's redirect (`--oidc-listen-port`). */
 export const PINNIPED_CLI_PORT = 48095;
+/** The concierge's aggregated API, the pod port behind Service pinniped-concierge-api. */
+const CONCIERGE_API_PORT = 10250;
 const RELEASE = 'https://github.com/vmware-tanzu/pinniped/releases/download';
 
 const defaults = {
@@ -59,7 +65,7 @@ export const pinniped = defineModule({
   name: 'pinniped',
   description: 'Pinniped Concierge (kubectl logins) with a JWTAuthenticator trusting the fleet\'s Dex',
   // the kube-cert-agent pod reads the controller manager's key from its host
-  namespace: { name: NS, podSecurity: 'privileged', networkBaseline: false },
+  namespace: { name: NS, podSecurity: 'privileged' },
   defaults,
   render({ options: o, cluster, fleet }) {
     const dex = dexFor(fleet, cluster, o.dexCluster);
@@ -94,7 +100,17 @@ export const pinniped = defineModule({
       {
         name: 'pinniped-authenticator',
         dir: 'authenticator',
-        files: [{ file: 'jwtauthenticator.yaml', objects: [authenticator] }],
+        files: [
+          { file: 'jwtauthenticator.yaml', objects: [authenticator] },
+          {
+            file: 'networkpolicy.yaml',
+            objects: [
+              // every pod of the namespace: the selectors are the release manifest's, not ours
+              allowIngress('allow-aggregated-api', NS, {}, [fromCidr(cluster.network.nodeSubnet)], [{ port: CONCIERGE_API_PORT }]),
+              allowEgress('allow-dex', NS, {}, dex.site.cluster.network.loadBalancerPools.map(fromCidr), [{ port: 443 }]),
+            ],
+          },
+        ],
       },
     ];
   },

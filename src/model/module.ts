@@ -45,12 +45,6 @@ export interface ModuleDefinition<O extends object> {
 export interface NamespaceSpec {
   name: string;
   podSecurity: PodSecurityLevel;
-  /**
-   * false: synth writes no default-deny baseline for this namespace, for a namespace whose pods
-   * and ports come from an upstream manifest installed outside GitOps (Pinniped's concierge),
-   * which the baseline would cut off and the module cannot list allows for.
-   */
-  networkBaseline?: boolean;
 }
 
 /** A file of the app folder and the objects it holds (one document each). */

@@ -92,7 +92,7 @@ function writeApps(plan: FleetPlan, cp: ClusterPlan, tree: FileTree): void {
     const members = cp.units.filter((u) => u.namespace.name === ns.name && !u.unit.installedBy);
     const files = ['./namespace.yaml'];
     tree.add(`${root}/${ns.name}/namespace.yaml`, toYamlDocuments([inWave(namespaceObject(ns.name, ns.podSecurity), 0)]));
-    if (!NO_BASELINE.has(ns.name) && ns.networkBaseline !== false) {
+    if (!NO_BASELINE.has(ns.name)) {
       files.push('./networkpolicy.yaml');
       tree.add(`${root}/${ns.name}/networkpolicy.yaml`, toYamlDocuments(namespaceBaseline(ns.name, cp.cluster.network).map((o) => inWave(o, 0))));
     }

@@ -92,7 +92,7 @@ function writeApps(cp: ClusterPlan, tree: FileTree): void {
     const modules = [...new Set(members.map((u) => u.module.name))].sort();
     const files = ['./namespace.yaml'];
     tree.add(`${root}/${ns.name}/namespace.yaml`, toYamlDocuments([namespaceObject(ns.name, ns.podSecurity)]));
-    if (!NO_BASELINE.has(ns.name) && ns.networkBaseline !== false) {
+    if (!NO_BASELINE.has(ns.name)) {
       files.push('./networkpolicy.yaml');
       tree.add(`${root}/${ns.name}/networkpolicy.yaml`, toYamlDocuments(namespaceBaseline(ns.name, cp.cluster.network)));
     }

@@ -4,6 +4,10 @@
 // only the realm role `admin` through, and forwards to the hubble-ui Service Cilium's chart runs.
 // Deployed with the bjw-s app-template chart (oauth2-proxy's own chart is not needed for one
 // container). One unit; the realm's `hubble` client lists every cluster's callback.
+//
+// A fleet without Keycloak signs in through Dex instead (the cluster's own, else the fleet's
+// first): the same proxy with the generic `oidc` provider, Dex's static client `hubble`, and
+// optionally one Dex group (`dexAllowedGroup`, e.g. a GitHub organization or `org:team`).
 import { chartSource, externalSecret, fromItem, helmRelease, SECRET_STORE } from '../k8s/builders.js';
 import { sitesOf } from '../k8s/fleet.js';
 import { moduleOptions } from '../k8s/gateway.js';
@@ -12,6 +16,7 @@ import { allowEgress, fromCidr, fromNamespace, type Port } from '../k8s/network-
 import type { K8sObject } from '../k8s/object.js';
 import { defineModule, ModuleConfigError } from '../model/module.js';
 import type { FleetConfig } from '../model/types.js';
+import { dexFor, type DexClient } from './dex-issuer.js';
 import { fleetRealm, type OidcClient } from './keycloak-realm.js';
 
 const NS = 'hubble';
@@ -32,6 +37,8 @@ const defaults = {
   oidcItem: 'hubble-oidc',
   /** The realm role a user needs to see flows. */
   allowedRole: 'admin',
+  /** On the Dex path: the Dex group a user needs; empty lets in everyone Dex signs in. */
+  dexAllowedGroup: '',
 };
 type Options = typeof defaults;
 
@@ -45,6 +52,19 @@ export function hubbleOidcClients(fleet: FleetConfig): OidcClient[] {
   return [{ clientId, hosts: sites.map((s) => hostOf(s.domain)), callbackPath: CALLBACK, secret: { item: oidcItem, property: 'client-secret' } }];
 }
 
+/** Dex's `hubble` client, for the clusters that sign in through the Dex on `dexCluster` (fleets without Keycloak). */
+export function hubbleDexClients(fleet: FleetConfig, dexCluster: string): DexClient[] {
+  if (fleetRealm(fleet)) return [];
+  const sites = sitesOf<Options>(fleet, NAME).filter((s) => dexFor(fleet, s.cluster)?.site.cluster.name === dexCluster);
+  if (!sites.length) return [];
+  const { clientId, oidcItem } = sites[0].options;
+  return [{
+    id: clientId,
+    redirectURIs: sites.map((s) => `https://${hostOf(s.domain)}${CALLBACK}`),
+    secret: { env: `${clientId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_CLIENT_SECRET`, item: oidcItem, property: 'client-secret' },
+  }];
+}
+
 export const hubbleUi = defineModule({
   name: NAME,
   description: 'Hubble UI behind oauth2-proxy, signing in through the Keycloak realm',
@@ -53,7 +73,9 @@ export const hubbleUi = defineModule({
   defaults,
   render({ options: o, cluster, fleet, domain }) {
     const kc = fleetRealm(fleet);
-    if (!kc) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": it signs in through Keycloak; add keycloak() to a cluster of the fleet`);
+    const dex = kc ? undefined : dexFor(fleet, cluster);
+    if (!kc && !dex) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": it signs in through Keycloak or Dex; add keycloak() or dex() to a cluster of the fleet`);
+    const idp = kc ?? dex!;
     if (!hasGateway(cluster)) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": it is served on the internal Gateway; enable cilium's gatewayApi`);
     if (moduleOptions(cluster, 'cilium')?.hubble !== true) throw new ModuleConfigError(`hubble-ui on "${cluster.name}": cilium runs without Hubble here; set the cilium option hubble: true`);
     const host = hostOf(domain);
@@ -66,11 +88,12 @@ export const hubbleUi = defineModule({
             app: {
               image: o.image,
               args: [
-                '--provider=keycloak-oidc',
-                `--oidc-issuer-url=${kc.issuer}`,
+                ...(kc
+                  ? ['--provider=keycloak-oidc', `--oidc-issuer-url=${kc.issuer}`]
+                  : ['--provider=oidc', `--oidc-issuer-url=${idp.issuer}`, '--scope=openid email profile groups']),
                 `--client-id=${o.clientId}`,
                 `--redirect-url=https://${host}${CALLBACK}`,
-                `--allowed-role=${o.allowedRole}`,
+                ...(kc ? [`--allowed-role=${o.allowedRole}`] : o.dexAllowedGroup ? [`--allowed-group=${o.dexAllowedGroup}`] : []),
                 '--code-challenge-method=S256',
                 '--email-domain=*',
                 `--upstream=http://${UPSTREAM.service}:80`,
@@ -100,8 +123,8 @@ export const hubbleUi = defineModule({
     const https: Port[] = [{ port: 443 }];
     const policies: K8sObject[] = [
       allowEgress('allow-hubble-ui', NS, pods, [{ ...fromNamespace('kube-system'), podSelector: { matchLabels: UPSTREAM.pods } }], [{ port: UPSTREAM.podPort }]),
-      // Keycloak through its cluster's Gateway (token and key requests from the proxy itself)
-      allowEgress('allow-keycloak', NS, pods, kc.site.cluster.network.loadBalancerPools.map(fromCidr), https),
+      // Keycloak (or Dex) through its cluster's Gateway (token and key requests from the proxy itself)
+      allowEgress(kc ? 'allow-keycloak' : 'allow-dex', NS, pods, idp.site.cluster.network.loadBalancerPools.map(fromCidr), https),
       allowFromGateway('allow-gateway', NS, pods, [{ port: PORT }]),
     ];
     return [{

@@ -10,6 +10,7 @@ import { allowEgress, fromNamespace } from '../k8s/network-policy.js';
 import type { K8sObject } from '../k8s/object.js';
 import { defineModule } from '../model/module.js';
 import { appDatabase, POSTGRES } from './cloudnative-pg.js';
+import { dexOidcClients } from './dex.js';
 import { grafanaOidcClients } from './grafana.js';
 import { hubbleOidcClients } from './hubble-ui.js';
 import { keycloakHost, REALM_IMPORT_DIR, realmImport } from './keycloak-realm.js';
@@ -39,7 +40,7 @@ export const keycloak = defineModule({
   render({ options: o, cluster, fleet, domain }) {
     const db = appDatabase('keycloak');
     const hostname = keycloakHost(domain);
-    const realm = realmImport(NS, o.realm, [...grafanaOidcClients(fleet), ...hubbleOidcClients(fleet)]);
+    const realm = realmImport(NS, o.realm, [...grafanaOidcClients(fleet), ...hubbleOidcClients(fleet), ...dexOidcClients(fleet)]);
     const importVolume = 'realm-import';
     const values = {
       fullnameOverride: 'keycloak',

@@ -17,8 +17,9 @@ import { chartSource, helmRelease } from '../src/k8s/builders.js';
 import { loadFleetConfig } from '../src/model/load.js';
 import { defineModule } from '../src/model/module.js';
 import type { FleetConfig } from '../src/model/types.js';
-import { PlanError, planFleet, synthesize, writeTree } from '../src/synth/index.js';
+import { planFleet, synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { deliveredByFlux, planProblems, synthesizedObjects } from './helpers/synth.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any };
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -27,25 +28,9 @@ let fleet: FleetConfig;
 before(async () => { fleet = await loadFleetConfig(path.join(repoRoot, 'examples', 'proxmox-capi', 'slipway.config.ts')); });
 
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as Obj).filter((o) => o?.kind);
-function objectsOf(f: FleetConfig, cluster: string): Obj[] {
-  const tree = synthesize(f).tree;
-  return tree.paths().filter((p) => (p.startsWith(`kubernetes/${cluster}/`) || p.startsWith(`clusters/${cluster}/`)) && p.endsWith('.yaml')).flatMap((p) => docs(tree.get(p)!));
-}
-/** The same fleet delivered by Flux: flux() in place of argocd(). */
-const asFlux = (f: FleetConfig): FleetConfig => ({
-  ...f,
-  gitops: 'flux',
-  clusters: f.clusters.map((c) => ({ ...c, modules: c.modules.map((m) => (m.module.name === 'argocd' ? flux() : m)) })),
-});
-const problems = (f: FleetConfig) => {
-  try {
-    planFleet(f);
-    return [];
-  } catch (err) {
-    if (!(err instanceof PlanError)) throw err;
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-};
+const objectsOf = (f: FleetConfig, cluster: string): Obj[] => synthesizedObjects(f, `kubernetes/${cluster}/`, `clusters/${cluster}/`);
+const asFlux = deliveredByFlux;
+const problems = planProblems;
 
 describe('Argo CD output', () => {
   it('writes one Application per unit, in the sync wave after everything it depends on', () => {

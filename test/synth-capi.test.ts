@@ -12,15 +12,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { runCheck } from '../src/check/engine.js';
 import { clusterApi, flux } from '../src/catalog/index.js';
 import { loadFleetConfig } from '../src/model/load.js';
 import type { CapiProvider, ClusterConfig, FleetConfig } from '../src/model/types.js';
 import { validateFleet } from '../src/model/validate.js';
 import { bootstrapPlan } from '../src/synth/bootstrap-plan.js';
-import { PlanError, planFleet, synthesize, writeTree } from '../src/synth/index.js';
+import { planFleet, synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { deliveredByFlux, planProblems, synthesizedObjects } from './helpers/synth.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any };
 
@@ -29,14 +30,10 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
 let fleet: FleetConfig;
 before(async () => {
   const argo = await loadFleetConfig(path.join(repoRoot, 'examples', 'proxmox-capi', 'slipway.config.ts'));
-  fleet = { ...argo, gitops: 'flux', clusters: argo.clusters.map((c) => ({ ...c, modules: c.modules.map((m) => (m.module.name === 'argocd' ? flux() : m)) })) };
+  fleet = deliveredByFlux(argo);
 });
 
-function objectsUnder(f: FleetConfig, prefix: string): Obj[] {
-  const tree = synthesize(f).tree;
-  return tree.paths().filter((p) => p.startsWith(prefix) && p.endsWith('.yaml'))
-    .flatMap((p) => parseAllDocuments(tree.get(p)!).map((d) => d.toJS() as Obj).filter((o) => o?.kind));
-}
+const objectsUnder = (f: FleetConfig, prefix: string): Obj[] => synthesizedObjects(f, prefix);
 const capiObjects = (f: FleetConfig) => objectsUnder(f, 'kubernetes/mgmt/apps/capi-clusters/');
 const byKind = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);
 const one = (objs: Obj[], kind: string, name: string) => {
@@ -46,14 +43,7 @@ const one = (objs: Obj[], kind: string, name: string) => {
 };
 const problemsOf = (f: FleetConfig) => {
   const shape = validateFleet(f).map((p) => `${p.path}: ${p.message}`);
-  if (shape.length) return shape;
-  try {
-    planFleet(f);
-    return [];
-  } catch (err) {
-    if (!(err instanceof PlanError)) throw err;
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
+  return shape.length ? shape : planProblems(f);
 };
 const withProvider = (f: FleetConfig, name: string, change: (p: CapiProvider, c: ClusterConfig) => Partial<ClusterConfig>): FleetConfig =>
   ({ ...f, clusters: f.clusters.map((c) => (c.name === name ? { ...c, ...change(c.provider as CapiProvider, c) } : c)) });

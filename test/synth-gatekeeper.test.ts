@@ -9,12 +9,13 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { runCheck } from '../src/check/engine.js';
-import { flux, gatekeeper } from '../src/catalog/index.js';
+import { gatekeeper } from '../src/catalog/index.js';
 import { clusterExemptions, exemptNamespaces } from '../src/k8s/policy.js';
 import { loadFleetConfig } from '../src/model/load.js';
 import type { BaselinePolicy, FleetConfig } from '../src/model/types.js';
 import { synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { deliveredByFlux, synthesizedObjects } from './helpers/synth.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: any };
 
@@ -22,14 +23,10 @@ let fleet: FleetConfig;
 before(async () => {
   const argo = await loadFleetConfig(path.join(repoRoot, 'examples', 'proxmox-capi', 'slipway.config.ts'));
   // delivered by Flux here, so the checker of this suite's era reads it (synth-argocd covers Argo CD)
-  fleet = { ...argo, gitops: 'flux', clusters: argo.clusters.map((c) => ({ ...c, modules: c.modules.map((m) => (m.module.name === 'argocd' ? flux() : m)) })) };
+  fleet = deliveredByFlux(argo);
 });
 
-function objectsOf(f: FleetConfig, cluster: string): Obj[] {
-  const tree = synthesize(f).tree;
-  return tree.paths().filter((p) => p.startsWith(`kubernetes/${cluster}/apps/gatekeeper-system/`) && p.endsWith('.yaml'))
-    .flatMap((p) => parseAllDocuments(tree.get(p)!).map((d) => d.toJS() as Obj).filter((o) => o?.kind));
-}
+const objectsOf = (f: FleetConfig, cluster: string): Obj[] => synthesizedObjects(f, `kubernetes/${cluster}/apps/gatekeeper-system/`);
 const withMode = (f: FleetConfig, mode: 'audit' | 'enforce'): FleetConfig => ({
   ...f, clusters: f.clusters.map((c) => ({ ...c, modules: c.modules.map((m) => (m.module.name === 'gatekeeper' ? gatekeeper({ mode }) : m)) })),
 });

@@ -17,8 +17,9 @@ import { loadFleetConfig } from '../src/model/load.js';
 import type { ModuleInstance } from '../src/model/module.js';
 import type { ClusterConfig, FleetConfig } from '../src/model/types.js';
 import { validateFleet } from '../src/model/validate.js';
-import { PlanError, planFleet, synthesize, writeTree } from '../src/synth/index.js';
+import { planFleet, synthesize, writeTree } from '../src/synth/index.js';
 import { referenceConfigFile, sharedSchemas } from './helpers.js';
+import { planProblems } from './helpers/synth.js';
 
 type Instance = ModuleInstance<object>;
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; data?: any };
@@ -180,15 +181,6 @@ describe('identity: config mistakes name their config path', () => {
   const at = (fleet: FleetConfig, cluster: string, module: string) => {
     const i = fleet.clusters.findIndex((c) => c.name === cluster);
     return `clusters[${i}].modules[${names(fleet.clusters[i]).indexOf(module)}]`;
-  };
-  const planProblems = (fleet: FleetConfig) => {
-    try {
-      planFleet(fleet);
-    } catch (err) {
-      if (err instanceof PlanError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-      throw err;
-    }
-    return [];
   };
 
   it('pinniped without a Dex in the fleet, or with a dexCluster that runs none', async () => {

@@ -12,14 +12,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { runCheck } from '../src/check/engine.js';
 import { externalSecrets, rookCeph, victoriaLogs } from '../src/catalog/index.js';
 import { loadFleetConfig } from '../src/model/load.js';
 import type { ClusterConfig, FleetConfig } from '../src/model/types.js';
 import { validateFleet } from '../src/model/validate.js';
-import { PlanError, planFleet, synthesize, writeTree } from '../src/synth/index.js';
+import { synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { planProblems, synthesizedObjects } from './helpers/synth.js';
 
 const kindDevConfig = path.join(repoRoot, 'examples', 'kind-dev', 'slipway.config.ts');
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any };
@@ -27,24 +28,10 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
 let fleet: FleetConfig;
 before(async () => { fleet = await loadFleetConfig(kindDevConfig); });
 
-function objectsOf(f: FleetConfig, cluster: string): Obj[] {
-  const tree = synthesize(f).tree;
-  return tree.paths()
-    .filter((p) => p.startsWith(`kubernetes/${cluster}/`) && p.endsWith('.yaml'))
-    .flatMap((p) => parseAllDocuments(tree.get(p)!).map((d) => d.toJS() as Obj).filter((o) => o?.kind));
-}
+const objectsOf = (f: FleetConfig, cluster: string): Obj[] => synthesizedObjects(f, `kubernetes/${cluster}/`);
 const release = (objs: Obj[], name: string) => objs.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name)!.spec.values;
 const withCluster = (f: FleetConfig, name: string, change: (c: ClusterConfig) => ClusterConfig): FleetConfig =>
   ({ ...f, clusters: f.clusters.map((c) => (c.name === name ? change(c) : c)) });
-const planProblems = (f: FleetConfig) => {
-  try {
-    planFleet(f);
-    return [];
-  } catch (err) {
-    if (!(err instanceof PlanError)) throw err;
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-};
 
 describe('kind provider', () => {
   it('writes a kind config with the model\'s networks, no CNI and no kube-proxy, one container per node', () => {

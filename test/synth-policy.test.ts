@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { runCheck } from '../src/check/engine.js';
 import { kyverno } from '../src/catalog/index.js';
 import { REASON_ANNOTATION } from '../src/catalog/kyverno.js';
@@ -18,18 +18,14 @@ import type { FleetConfig } from '../src/model/types.js';
 import { validateFleet } from '../src/model/validate.js';
 import { synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { synthesizedObjects } from './helpers/synth.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
 
 let fleet: FleetConfig;
 before(async () => { fleet = await loadFleetConfig(path.join(repoRoot, 'examples', 'kind-dev', 'slipway.config.ts')); });
 
-function objectsOf(f: FleetConfig, cluster: string): Obj[] {
-  const tree = synthesize(f).tree;
-  return tree.paths()
-    .filter((p) => p.startsWith(`kubernetes/${cluster}/`) && p.endsWith('.yaml'))
-    .flatMap((p) => parseAllDocuments(tree.get(p)!).map((d) => d.toJS() as Obj).filter((o) => o?.kind));
-}
+const objectsOf = (f: FleetConfig, cluster: string): Obj[] => synthesizedObjects(f, `kubernetes/${cluster}/`);
 const policies = (objs: Obj[]) => objs.filter((o) => o.kind === 'ClusterPolicy');
 const exceptions = (objs: Obj[]) => objs.filter((o) => o.kind === 'PolicyException');
 const withModuleOptions = (f: FleetConfig, mode: 'audit' | 'enforce'): FleetConfig => ({

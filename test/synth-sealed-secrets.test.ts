@@ -14,23 +14,16 @@ import { runCheck } from '../src/check/engine.js';
 import { sealedSecrets } from '../src/catalog/index.js';
 import { loadFleetConfig } from '../src/model/load.js';
 import type { FleetConfig } from '../src/model/types.js';
-import { PlanError, planFleet, synthesize, writeTree } from '../src/synth/index.js';
+import { planFleet, synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { planProblems } from './helpers/synth.js';
 
 let fleet: FleetConfig;
 before(async () => {
   const sops = await loadFleetConfig(path.join(repoRoot, 'examples', 'kind-dev', 'slipway.config.ts'));
   fleet = { ...sops, secrets: { provider: 'sealed-secrets' }, clusters: sops.clusters.map((c) => ({ ...c, modules: [...c.modules, sealedSecrets()] })) };
 });
-const problems = (f: FleetConfig) => {
-  try {
-    planFleet(f);
-    return [];
-  } catch (err) {
-    if (!(err instanceof PlanError)) throw err;
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-};
+const problems = planProblems;
 
 describe('sealed-secrets provider', () => {
   it('orders the sealed Secrets after the controller, and bootstraps the repository\'s sealing key', () => {

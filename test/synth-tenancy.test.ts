@@ -8,24 +8,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { runCheck } from '../src/check/engine.js';
 import { tenants } from '../src/catalog/index.js';
 import { loadFleetConfig } from '../src/model/load.js';
 import type { FleetConfig } from '../src/model/types.js';
-import { PlanError, planFleet, synthesize, writeTree } from '../src/synth/index.js';
+import { synthesize, writeTree } from '../src/synth/index.js';
 import { repoRoot, sharedSchemas } from './helpers.js';
+import { planProblems, synthesizedObjects } from './helpers/synth.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; roleRef?: any; subjects?: any[] };
 
 let fleet: FleetConfig;
 before(async () => { fleet = await loadFleetConfig(path.join(repoRoot, 'examples', 'kind-dev', 'slipway.config.ts')); });
 
-function objectsOf(f: FleetConfig, cluster: string): Obj[] {
-  const tree = synthesize(f).tree;
-  return tree.paths().filter((p) => p.startsWith(`kubernetes/${cluster}/`) && p.endsWith('.yaml'))
-    .flatMap((p) => parseAllDocuments(tree.get(p)!).map((d) => d.toJS() as Obj).filter((o) => o?.kind));
-}
+const objectsOf = (f: FleetConfig, cluster: string): Obj[] => synthesizedObjects(f, `kubernetes/${cluster}/`);
 const withTeams = (f: FleetConfig, teams: Parameters<typeof tenants>[0]): FleetConfig => ({
   ...f, clusters: f.clusters.map((c) => (c.name === 'prod' ? { ...c, modules: c.modules.map((m) => (m.module.name === 'tenants' ? tenants(teams) : m)) } : c)),
 });
@@ -87,15 +84,7 @@ describe('tenants', () => {
   });
 
   it('reports team mistakes at the module\'s config path', () => {
-    const problems = (f: FleetConfig) => {
-      try {
-        planFleet(f);
-        return [];
-      } catch (err) {
-        if (!(err instanceof PlanError)) throw err;
-        return err.problems.map((p) => `${p.path}: ${p.message}`);
-      }
-    };
+    const problems = planProblems;
     const prod = fleet.clusters.findIndex((c) => c.name === 'prod');
     const j = fleet.clusters[prod].modules.findIndex((m) => m.module.name === 'tenants');
     assert.deepEqual(problems(withTeams(fleet, { teams: [{ name: 'ops', namespaces: ['cert-manager'] }] })),

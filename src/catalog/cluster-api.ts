@@ -9,6 +9,7 @@
 // Docker (CAPD). The unit that stands for them has no Kustomization; the CRDs it lists order the
 // units that create Cluster API objects.
 import { defineModule } from '../model/module.js';
+import { mergeOptions } from '../model/options.js';
 import type { CapiProvider, ClusterConfig, FleetConfig } from '../model/types.js';
 
 export const CAPI_NS = 'capi-clusters';
@@ -53,6 +54,12 @@ export const clusterApi = defineModule({
     }];
   },
 });
+
+/** The cluster-api module's options on a management cluster (defaults where it does not run). */
+export function clusterApiOptions(management: ClusterConfig): ClusterApiOptions {
+  const instance = management.modules.find((m) => m.module.name === clusterApi.definition.name);
+  return mergeOptions(clusterApi.definition.defaults, instance?.overrides as never) as ClusterApiOptions;
+}
 
 /** The fleet clusters whose Cluster objects live on `management` (itself too, when self-hosted). */
 export function managedClusters(fleet: FleetConfig, management: ClusterConfig): Array<ClusterConfig & { provider: CapiProvider }> {

@@ -1,6 +1,7 @@
 // The short report `npm start` prints after synthesizing the reference fleet.
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { gitopsOf } from '../k8s/fleet.js';
 import type { Synthesis } from '../synth/index.js';
 import type { WriteResult } from '../synth/write.js';
 
@@ -12,7 +13,7 @@ export function printSummary({ plan, tree }: Synthesis, outDir: string, result: 
   for (const cp of plan.clusters) {
     const modules = new Set(cp.units.map((u) => u.module.name));
     // every Flux Kustomization written for the cluster, entry points included: the count `check` reports
-    const argo = (cp.cluster.gitops ?? plan.fleet.gitops) === 'argocd';
+    const argo = gitopsOf(plan.fleet, cp.cluster) === 'argocd';
     const kustomizations = deliveryObjects(tree, cp.cluster.name, argo);
     const reconciled = cp.units.filter((u) => !u.unit.installedBy).length;
     const p = cp.cluster.provider;

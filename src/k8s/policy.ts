@@ -4,6 +4,7 @@
 // "exemptions auditable"). Exemptions come from two places only, each with its reason:
 // fleet.policy.exemptions, and the namespaces modules declare privileged (a CNI, a storage
 // driver, a log shipper mounts the host by design; the module says so in its namespace spec).
+import { mergeNamespaceSpecs, type PodSecurityLevel } from '../model/module.js';
 import { mergeOptions } from '../model/options.js';
 import type { BaselinePolicy, ClusterConfig, FleetConfig } from '../model/types.js';
 
@@ -35,18 +36,10 @@ export function baselinePolicies(fleet: FleetConfig): BaselinePolicy[] {
 }
 
 /** Namespaces and their Pod Security level, as the cluster's modules declare them. */
-export function namespaceLevels(cluster: ClusterConfig): Map<string, 'privileged' | 'baseline' | 'restricted'> {
-  const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
-  const out = new Map<string, 'privileged' | 'baseline' | 'restricted'>();
-  for (const m of cluster.modules) {
-    const extra = m.module.extraNamespaces?.(mergeOptions(m.module.defaults, m.overrides as never)) ?? [];
-    for (const { name, podSecurity } of [m.module.namespace, ...extra]) {
-      const prior = out.get(name);
-      // modules sharing a namespace get the least strict level any of them needs (as synth writes it)
-      if (!prior || rank[podSecurity] < rank[prior]) out.set(name, podSecurity);
-    }
-  }
-  return out;
+export function namespaceLevels(cluster: ClusterConfig): Map<string, PodSecurityLevel> {
+  // as synth writes them: every module's namespace and the ones it makes besides
+  const specs = cluster.modules.flatMap((m) => [m.module.namespace, ...(m.module.extraNamespaces?.(mergeOptions(m.module.defaults, m.overrides as never)) ?? [])]);
+  return new Map(mergeNamespaceSpecs(specs).map((n) => [n.name, n.podSecurity]));
 }
 
 /** Every exemption that applies on `cluster`, the model's own first, in a stable order. */

@@ -52,6 +52,17 @@ export interface NamespaceSpec {
   podSecurity: PodSecurityLevel;
 }
 
+/** One spec per namespace, sorted: modules sharing a namespace get the least strict level any of them needs. */
+export function mergeNamespaceSpecs(specs: Iterable<NamespaceSpec>): NamespaceSpec[] {
+  const byName = new Map<string, NamespaceSpec>();
+  const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
+  for (const spec of specs) {
+    const prior = byName.get(spec.name);
+    if (!prior || rank[spec.podSecurity] < rank[prior.podSecurity]) byName.set(spec.name, spec);
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** A file of the app folder and the objects it holds (one document each). */
 export interface ManifestFile {
   file: string;

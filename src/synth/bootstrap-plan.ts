@@ -10,8 +10,7 @@
 //            API objects applied there, wait for the cluster, its CNI and secrets, clusterctl
 //            init on it, clusterctl move onto it, Flux, and the kind cluster deleted
 //   capi, managed by M → wait until M's GitOps has made the cluster, then the GitOps bootstrap
-import { CAPI_NS, clusterApi, clusterctlProviders, managedClusters, type ClusterApiOptions } from '../catalog/cluster-api.js';
-import { mergeOptions } from '../model/options.js';
+import { CAPI_NS, clusterApi, clusterApiOptions, clusterctlProviders, managedClusters, type ClusterApiOptions } from '../catalog/cluster-api.js';
 import type { CapiProvider } from '../model/types.js';
 import { isArgo } from './argocd-layout.js';
 import { moduleDir } from './flux-layout.js';
@@ -113,8 +112,7 @@ function gitopsStep(cluster: string, tasks: 'cluster' | 'flux', argo: boolean): 
 
 function capiOptions(plan: FleetPlan, management: string): { options: ClusterApiOptions; cp: ClusterPlan } {
   const cp = plan.clusters.find((c) => c.cluster.name === management)!;
-  const instance = cp.cluster.modules.find((m) => m.module.name === clusterApi.definition.name);
-  return { cp, options: mergeOptions(clusterApi.definition.defaults, instance?.overrides as never) as ClusterApiOptions };
+  return { cp, options: clusterApiOptions(cp.cluster) };
 }
 
 /** `clusterctl init` for the providers the management cluster needs, with their credentials from the vault. */
@@ -147,6 +145,7 @@ function capiObjectDirs(plan: FleetPlan, management: string, cluster: string): s
 function selfHosted(plan: FleetPlan, cp: ClusterPlan, p: CapiProvider): Step[] {
   const name = cp.cluster.name;
   const boot = `${name}-bootstrap`;
+  const argo = isArgo(plan.fleet, cp);
   const vault = secretVault(plan.fleet);
   const { options } = capiOptions(plan, name);
   // the ExternalSecret cannot resolve on the temporary cluster: its Secret comes from the vault
@@ -211,7 +210,7 @@ function selfHosted(plan: FleetPlan, cp: ClusterPlan, p: CapiProvider): Step[] {
       done: `${kubectl(name)} -n ${CAPI_NS} get cluster ${name} >/dev/null 2>&1 && ! ${kubectl(boot)} -n ${CAPI_NS} get cluster ${name} >/dev/null 2>&1`,
       resume: `${RERUN}; a move that stopped halfway is resumed by moving again (objects already moved are skipped), check \`clusterctl describe cluster ${name} -n ${CAPI_NS} --kubeconfig ${kubeconfig(name)}\``,
     },
-    { ...gitopsStep(name, 'flux', isArgo(plan.fleet, cp)), title: `${isArgo(plan.fleet, cp) ? 'Argo CD' : 'Flux'} on ${name}: from here GitOps owns everything, its own Cluster objects included` },
+    { ...gitopsStep(name, 'flux', argo), title: `${argo ? 'Argo CD' : 'Flux'} on ${name}: from here GitOps owns everything, its own Cluster objects included` },
     {
       name: 'cleanup',
       title: `Delete the temporary kind cluster ${boot}`,
@@ -225,13 +224,13 @@ function selfHosted(plan: FleetPlan, cp: ClusterPlan, p: CapiProvider): Step[] {
 function managedBy(plan: FleetPlan, cp: ClusterPlan, p: CapiProvider): Step[] {
   const name = cp.cluster.name;
   const m = p.managementCluster;
-  const mgmtArgo = isArgo(plan.fleet, { cluster: plan.clusters.find((c) => c.cluster.name === m)!.cluster });
+  const mgmtArgo = isArgo(plan.fleet, plan.clusters.find((c) => c.cluster.name === m)!);
   return [
     {
       name: 'management',
       title: `Management cluster ${m} is up (its own plan: slipway bootstrap plan --cluster ${m})`,
       run: [`task plan:${m}`],
-      done: isArgo(plan.fleet, { cluster: plan.clusters.find((c) => c.cluster.name === m)!.cluster }) ? argoReady(m) : fluxReady(m),
+      done: mgmtArgo ? argoReady(m) : fluxReady(m),
       resume: `finish ${m}'s plan first`,
     },
     {

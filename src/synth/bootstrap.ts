@@ -27,14 +27,14 @@ export interface BootstrapRelease {
   /** repository-relative path of the HelmRelease file (the Application file on Argo CD clusters) */
   helmReleaseFile: string;
   /** Where in that file the release's values are: a HelmRelease's spec.values, an Application's Helm source. */
-  valuesField: string;
+  valuesField: Field;
   chart: ChartSource;
   needs: string[];
 }
 
 type ChartSource =
   | { kind: 'oci'; file: string }
-  | { kind: 'repository'; repoName: string; repoUrl: string; chartName: string; versionField: string }
+  | { kind: 'repository'; repoName: string; repoUrl: string; chartName: string; versionField: Field }
   /** an Argo CD Application's OCI Helm source: registry, chart and version are read from it */
   | { kind: 'argo-oci'; file: string };
 
@@ -80,7 +80,13 @@ export function writeBootstrap(plan: FleetPlan, tree: FileTree): void {
 }
 
 /** The Argo CD Application's Helm source, always the first of its sources. */
-const ARGO_HELM = '(index .spec.sources 0)';
+const argoHelm = (doc: string) => `(index ${doc}.spec.sources 0)`;
+
+/** A field of a document, as a Go template expression over the document's expression. */
+type Field = (doc: string) => string;
+/** A repository file read by Helmfile, as a Go template expression. */
+const docOf = (file: string) => `(fromYaml (readFile "${file}"))`;
+const read = (file: string, field: Field) => `{{ ${field(docOf(`${TO_ROOT}${file}`))} }}`;
 
 function planBootstrap(cp: ClusterPlan, argo: boolean): ClusterBootstrap {
   const crdReleases: BootstrapRelease[] = [];
@@ -106,7 +112,7 @@ function planBootstrap(cp: ClusterPlan, argo: boolean): ClusterBootstrap {
       name: hr.metadata.name,
       namespace: hr.metadata.namespace ?? u.namespace.name,
       helmReleaseFile: argo ? applicationFile(cp.cluster.name, u) : hrFile.path,
-      valuesField: argo ? `${ARGO_HELM}.helm.valuesObject` : '.spec.values',
+      valuesField: argo ? (d) => `${argoHelm(d)}.helm.valuesObject` : (d) => `${d}.spec.values`,
       chart: argo ? argoChart(hr, files, applicationFile(cp.cluster.name, u)) : chartSource(hr, files),
       needs: [],
     };
@@ -130,13 +136,13 @@ function chartSource(hr: K8sObject, files: Array<{ path: string; objects: K8sObj
   const repo = files.flatMap((f) => f.objects).find((o) => o.kind === 'HelmRepository' && o.metadata.name === c.sourceRef.name);
   const url = (repo?.spec as { url?: string } | undefined)?.url;
   if (!url) throw new Error(`HelmRelease ${hr.metadata.name}: HelmRepository ${c.sourceRef.name} is not in the same folder`);
-  return { kind: 'repository', repoName: repoName(url), repoUrl: url, chartName: c.chart, versionField: 'spec.chart.spec.version' };
+  return { kind: 'repository', repoName: repoName(url), repoUrl: url, chartName: c.chart, versionField: (d) => `${d}.spec.chart.spec.version` };
 }
 
 /** The same chart, read from the Application that replaces the HelmRelease on Argo CD clusters. */
 function argoChart(hr: K8sObject, files: Array<{ path: string; objects: K8sObject[] }>, appFile: string): ChartSource {
   const flux = chartSource(hr, files);
-  if (flux.kind === 'repository') return { ...flux, versionField: `${ARGO_HELM}.targetRevision` };
+  if (flux.kind === 'repository') return { ...flux, versionField: (d) => `${argoHelm(d)}.targetRevision` };
   return { kind: 'argo-oci', file: appFile };
 }
 
@@ -198,16 +204,13 @@ function helmfile(purpose: string, defaults: object, releases: BootstrapRelease[
 }
 
 function chartFields(r: BootstrapRelease): { chart: string; version: string } {
-  const read = (file: string, field: string) => `{{ (fromYaml (readFile "${TO_ROOT}${file}")).${field} }}`;
-  if (r.chart.kind === 'oci') return { chart: read(r.chart.file, 'spec.url'), version: read(r.chart.file, 'spec.ref.tag') };
-  if (r.chart.kind === 'argo-oci') {
-    const field = (f: string) => `{{ ${ARGO_HELM.replace('.spec', `(fromYaml (readFile "${TO_ROOT}${(r.chart as { file: string }).file}")).spec`)}.${f} }}`;
-    return { chart: `oci://${field('repoURL')}/${field('chart')}`, version: field('targetRevision') };
+  const c = r.chart;
+  if (c.kind === 'oci') return { chart: read(c.file, (d) => `${d}.spec.url`), version: read(c.file, (d) => `${d}.spec.ref.tag`) };
+  if (c.kind === 'argo-oci') {
+    const source = (f: string) => read(c.file, (d) => `${argoHelm(d)}.${f}`);
+    return { chart: `oci://${source('repoURL')}/${source('chart')}`, version: source('targetRevision') };
   }
-  const versionField = r.chart.versionField;
-  return { chart: `${r.chart.repoName}/${r.chart.chartName}`, version: versionField.startsWith('(')
-    ? `{{ ${versionField.replace('.spec', `(fromYaml (readFile "${TO_ROOT}${r.helmReleaseFile}")).spec`)} }}`
-    : read(r.helmReleaseFile, versionField) };
+  return { chart: `${c.repoName}/${c.chartName}`, version: read(r.helmReleaseFile, c.versionField) };
 }
 
 function postSyncHooks(r: BootstrapRelease, cp: ClusterPlan): object[] {
@@ -228,8 +231,5 @@ function postSyncHooks(r: BootstrapRelease, cp: ClusterPlan): object[] {
 
 function valuesTemplate(r: BootstrapRelease): string {
   // a values file's paths are relative to its own folder: bootstrap/<cluster>/helmfile.d/values/
-  const doc = `(fromYaml (readFile "../${TO_ROOT}${r.helmReleaseFile}"))`;
-  return r.valuesField.startsWith('(')
-    ? `{{ ${r.valuesField.replace('.spec', `${doc}.spec`)} | toYaml }}\n`
-    : `{{ ${doc}${r.valuesField} | toYaml }}\n`;
+  return `{{ ${r.valuesField(docOf(`../${TO_ROOT}${r.helmReleaseFile}`))} | toYaml }}\n`;
 }

@@ -9,11 +9,10 @@
 // TalosControlPlaneTemplate (siderolabs/cluster-api-control-plane-provider-talos#245), so each
 // gets its own TalosControlPlane, TalosConfigTemplate, machine templates and MachineDeployment,
 // with the same machine-config patch Slipway writes for Talos clusters it installs itself.
-import { CAPI_NS, clusterApi, managedClusters, type ClusterApiOptions } from '../catalog/cluster-api.js';
+import { CAPI_NS, clusterApi, clusterApiOptions, managedClusters, type ClusterApiOptions } from '../catalog/cluster-api.js';
 import { externalSecret, fromItem, SECRET_STORE } from '../k8s/builders.js';
 import type { K8sObject } from '../k8s/object.js';
 import { ModuleConfigError, type ModuleDefinition, type Unit } from '../model/module.js';
-import { mergeOptions } from '../model/options.js';
 import type { CapiProvider, ClusterConfig, FleetConfig, MachinePool } from '../model/types.js';
 import type { ConfigProblem } from '../model/validate.js';
 import type { PlannedUnit, RenderedCluster } from './plan.js';
@@ -45,7 +44,7 @@ export function addCapiUnits(fleet: FleetConfig, rendered: RenderedCluster[], pr
     const j = management.cluster.modules.findIndex((m) => m.module.name === clusterApi.definition.name);
     if (!managed.length || j < 0) return;
     const module = management.cluster.modules[j].module as ModuleDefinition<object>;
-    const options = mergeOptions(clusterApi.definition.defaults, management.cluster.modules[j].overrides as never) as ClusterApiOptions;
+    const options = clusterApiOptions(management.cluster);
     const at = `clusters[${i}].modules[${j}]`;
     try {
       const shared = sharedObjects(managed, options);

@@ -5,7 +5,7 @@
 import { computeWaves, criticalPath, findCycle, groupWaves } from '../graph/dag.js';
 import { crdFact, providedBy, usedBy, type Fact } from '../k8s/facts.js';
 import type { ConfigProblem } from '../model/validate.js';
-import { ModuleConfigError, type ModuleDefinition, type NamespaceSpec, type Unit } from '../model/module.js';
+import { mergeNamespaceSpecs, ModuleConfigError, type ModuleDefinition, type NamespaceSpec, type Unit } from '../model/module.js';
 import { mergeOptions } from '../model/options.js';
 import type { ClusterConfig, FleetConfig } from '../model/types.js';
 import { devOverrides, isDevCluster, KIND_STORAGE_CLASS } from './dev-profile.js';
@@ -138,7 +138,7 @@ function wireCluster(r: RenderedCluster, at: string, problems: ConfigProblem[]):
 
   const providers = new Map<Fact, PlannedUnit[]>();
   for (const u of units) for (const f of u.provides) (providers.get(f) ?? providers.set(f, []).get(f)!).push(u);
-  const namespaces = uniqueNamespaces([...units.map((u) => u.namespace), ...r.extraNamespaces]);
+  const namespaces = mergeNamespaceSpecs([...units.map((u) => u.namespace), ...r.extraNamespaces]);
   const namespaceFacts = new Set(namespaces.map((n) => `namespace:${n.name}`));
 
   for (const u of units) {
@@ -184,17 +184,6 @@ function wireCluster(r: RenderedCluster, at: string, problems: ConfigProblem[]):
 function crdFactOf(kind: string): Fact {
   const slash = kind.lastIndexOf('/');
   return crdFact(kind.slice(0, slash), kind.slice(slash + 1));
-}
-
-function uniqueNamespaces(specs: NamespaceSpec[]): NamespaceSpec[] {
-  const byName = new Map<string, NamespaceSpec>();
-  const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
-  for (const spec of specs) {
-    const prior = byName.get(spec.name);
-    // modules sharing a namespace get the least strict level any of them needs
-    if (!prior || rank[spec.podSecurity] < rank[prior.podSecurity]) byName.set(spec.name, spec);
-  }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function describeFact(fact: Fact): string {

@@ -3,6 +3,7 @@
 // version synth annotates with a `# renovate:` comment (written by synth itself, so it survives
 // every re-synth). A Renovate PR edits generated files: the PR notes say to carry the version into
 // slipway.config.ts, or the next synth writes the old one back.
+import { gitopsOf } from '../k8s/fleet.js';
 import type { FleetPlan } from './plan.js';
 import type { FileTree } from './tree.js';
 
@@ -17,7 +18,7 @@ export function writeRenovate(plan: FleetPlan, tree: FileTree): void {
     extends: ['config:recommended'],
     flux: { managerFilePatterns: FLUX_FILES },
     // Argo CD Applications' Helm sources (clusters with gitops: 'argocd')
-    ...(plan.clusters.some((c) => (c.cluster.gitops ?? plan.fleet.gitops) === 'argocd') ? { argocd: { managerFilePatterns: ['/(^|/)kubernetes/.+\\.app\\.yaml$/'] } } : {}),
+    ...(plan.clusters.some((c) => gitopsOf(plan.fleet, c.cluster) === 'argocd') ? { argocd: { managerFilePatterns: ['/(^|/)kubernetes/.+\\.app\\.yaml$/'] } } : {}),
     customManagers: [
       {
         customType: 'regex',

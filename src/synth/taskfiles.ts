@@ -317,6 +317,14 @@ function bootstrapTasks(plan: FleetPlan, clusters: ClusterBootstrap[], vault: Se
   });
   const local = usesLocalVault(plan.fleet);
   const argoClusters = plan.clusters.filter((c) => isArgo(plan.fleet, c));
+  /** Commands for the clusters of one delivery engine: plain when every cluster has it, none when none has. */
+  const onEngine = (engine: 'flux' | 'argocd', cmds: string[]) => {
+    const argo = engine === 'argocd';
+    const matching = argo ? argoClusters.length : plan.clusters.length - argoClusters.length;
+    if (matching === 0) return [];
+    if (matching === plan.clusters.length) return cmds;
+    return byCluster((cb) => (isArgo(plan.fleet, cb.cp) === argo ? cmds : []));
+  };
   const opVault = onePasswordVault(plan.fleet);
   const usesOnePassword = plan.clusters.some((c) => c.units.some((u) => u.module.name === 'external-secrets'));
   const usesCiliumCa = plan.clusters.some((c) => c.units.some((u) => u.module.name === 'cilium'));
@@ -368,16 +376,16 @@ function bootstrapTasks(plan: FleetPlan, clusters: ClusterBootstrap[], vault: Se
         },
       } : {}),
       secrets: perClusterStep(`Create the Secrets the bootstrap needs from ${local ? LOCAL_VAULT + '/' : '1Password'} (nothing secret is in Git)`, [
-        ...(argoClusters.length < plan.clusters.length ? [
+        ...onEngine('flux', [
           `${kubectl} create namespace flux-system --dry-run=client -o yaml | ${apply}`,
           `${kubectl} -n flux-system create secret generic flux-system --from-literal=identity="${vault.read('flux', 'deploy-key')}" --from-literal=known_hosts="${vault.read('flux', 'known-hosts')}" --dry-run=client -o yaml | ${apply}`,
-        ].map((cmd) => (argoClusters.length ? byCluster((cb) => (isArgo(plan.fleet, cb.cp) ? [] : [cmd])) : [cmd])).flat() : []),
+        ]),
         // Argo CD reads the repository with the same deploy key, from a repository Secret of its own
-        ...byCluster((cb) => (isArgo(plan.fleet, cb.cp) ? [
+        ...onEngine('argocd', [
           `${kubectl} create namespace argocd --dry-run=client -o yaml | ${apply}`,
           `${kubectl} -n argocd create secret generic repo-fleet --from-literal=type=git --from-literal=url="${plan.fleet.git.url}" --from-literal=sshPrivateKey="${vault.read('flux', 'deploy-key')}" --dry-run=client -o yaml ` +
             `| ${kubectl} label --local -f - argocd.argoproj.io/secret-type=repository -o yaml | ${apply}`,
-        ] : [])),
+        ]),
         ...(plan.fleet.secrets?.provider === 'sealed-secrets' ? [
           // the repository's sealing key, active before the controller starts; a rotated key is a new
           // Secret beside the old ones, which stay so everything sealed before still unseals

@@ -53,7 +53,7 @@ export interface NamespaceSpec {
 }
 
 /** One spec per namespace, sorted: modules sharing a namespace get the least strict level any of them needs. */
-export function mergeNamespaceSpecs(specs: Iterable<NamespaceSpec>): NamespaceSpec[] {
+export function mergeNamespaceSpecs(specs: readonly NamespaceSpec[]): NamespaceSpec[] {
   const byName = new Map<string, NamespaceSpec>();
   const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
   for (const spec of specs) {
